@@ -1,0 +1,31 @@
+package io.camstream.explain;
+
+/**
+ * One image to explain. Null options fall back to the model spec's defaults.
+ *
+ * @param modelId model id as in the spec ({@code id} or {@code id@version})
+ * @param imageBytes the encoded image (PNG, JPEG, ... anything OpenCV decodes)
+ * @param imageName a name for logs and outputs (file name or event id)
+ * @param layer target layer variable, or null for the spec's default
+ * @param method CAM method name, or null for the spec's default
+ * @param classIndex classification target class, or null for the predicted class
+ * @param box dense target: sum of the output inside {x, y, w, h} in original image pixels, or null
+ * @param threshold dense target: sum of the output over pixels above this value, or null (default 0.3)
+ * @param withOverlay false keeps raw pixels out of every artifact (privacy heatmap-only)
+ */
+public record ExplainInput(
+    String modelId,
+    byte[] imageBytes,
+    String imageName,
+    String layer,
+    String method,
+    Integer classIndex,
+    int[] box,
+    Double threshold,
+    boolean withOverlay) {
+
+  /** The common case: model defaults, predicted class, overlay rendered. */
+  public static ExplainInput of(String modelId, byte[] imageBytes, String imageName) {
+    return new ExplainInput(modelId, imageBytes, imageName, null, null, null, null, null, true);
+  }
+}
