@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,7 @@ import java.util.Map;
 public record ModelSpec(
     String id,
     String version,
-    Files files,
+    ModelFiles files,
     Task task,
     Input input,
     List<String> labels,
@@ -47,8 +46,8 @@ public record ModelSpec(
 
   /** Where the model files are. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Files(String dir, String model, String params) {
-    public Files {
+  public record ModelFiles(String dir, String model, String params) {
+    public ModelFiles {
       model = model == null ? "inference.pdmodel" : model;
       params = params == null ? "inference.pdiparams" : params;
     }
@@ -148,7 +147,7 @@ public record ModelSpec(
 
   /** Loads every {@code *.yaml}/{@code *.yml} spec in a folder, sorted by file name. */
   public static List<ModelSpec> loadAll(Path dir) throws IOException {
-    try (var files = Files.list(dir)) {
+    try (var files = java.nio.file.Files.list(dir)) {
       List<Path> specs = files
           .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
           .sorted()
