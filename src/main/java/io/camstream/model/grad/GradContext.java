@@ -1,0 +1,22 @@
+package io.camstream.model.grad;
+
+import io.camstream.model.proto.Framework.OpDesc;
+
+/** What a {@link GradOpMaker} may ask of the backward-pass builder. */
+public interface GradContext {
+
+  /** Gradient variable of a forward output, summed over all its consumers; null when no gradient reaches it. */
+  String outGrad(String forwardVar);
+
+  /** True when the gradient of this forward input is needed (it lies between the target layer and the target). */
+  boolean needs(String forwardVar);
+
+  /** Name to write one contribution to the gradient of a forward input; call once per contribution. */
+  String inGrad(String forwardVar);
+
+  /** A fresh temporary variable declared like {@code likeVar} (same dtype and dims). */
+  String temp(String base, String likeVar);
+
+  /** Appends a grad op to the program (op_role is set to backward). */
+  void emit(OpDesc op);
+}

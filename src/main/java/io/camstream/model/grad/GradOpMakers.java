@@ -1,0 +1,249 @@
+package io.camstream.model.grad;
+
+import io.camstream.model.Ops;
+import io.camstream.model.proto.Framework.OpDesc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The one registry of grad-op makers, keyed by forward op type. Slot names follow Paddle 2.3's grad op
+ * definitions; each maker was checked against finite differences on real models (see the tests).
+ */
+public final class GradOpMakers {
+
+  private static final Map<String, GradOpMaker> MAKERS = new TreeMap<>();
+
+  static {
+    // activations whose gradient is computed from the forward output
+    for (String t : List.of("relu", "relu6", "sigmoid", "hard_sigmoid", "tanh")) {
+      MAKERS.put(t, activation(t + "_grad", "Out"));
+    }
+    // activations whose gradient is computed from the forward input
+    for (String t : List.of("hard_swish", "swish", "leaky_relu", "gelu", "silu", "mish")) {
+      MAKERS.put(t, activation(t + "_grad", "X"));
+    }
+    for (String t : List.of("elementwise_add", "elementwise_sub", "elementwise_mul")) {
+      MAKERS.put(t, GradOpMakers::elementwise);
+    }
+    MAKERS.put("elementwise_div", GradOpMakers::elementwiseDiv);
+    MAKERS.put("conv2d", conv("conv2d_grad"));
+    MAKERS.put("depthwise_conv2d", conv("depthwise_conv2d_grad"));
+    MAKERS.put("conv2d_transpose", conv("conv2d_transpose_grad"));
+    MAKERS.put("depthwise_conv2d_transpose", conv("depthwise_conv2d_transpose_grad"));
+    MAKERS.put("batch_norm", GradOpMakers::batchNorm);
+    MAKERS.put("pool2d", GradOpMakers::pool2d);
+    for (String t : List.of("reshape2", "flatten_contiguous_range", "transpose2", "squeeze2", "unsqueeze2")) {
+      MAKERS.put(t, viaXShape(t + "_grad"));
+    }
+    MAKERS.put("matmul", matmulLike("matmul_grad"));
+    MAKERS.put("matmul_v2", matmulLike("matmul_v2_grad"));
+    MAKERS.put("mul", matmulLike("mul_grad"));
+    MAKERS.put("scale", GradOpMakers::scale);
+    MAKERS.put("dropout", GradOpMakers::dropout);
+    MAKERS.put("softmax", GradOpMakers::softmax);
+    MAKERS.put("concat", GradOpMakers::concat);
+    MAKERS.put("split", GradOpMakers::split);
+    for (String t : List.of("nearest_interp_v2", "bilinear_interp_v2", "nearest_interp", "bilinear_interp")) {
+      MAKERS.put(t, GradOpMakers.interp(t + "_grad"));
+    }
+  }
+
+  private GradOpMakers() {}
+
+  public static Optional<GradOpMaker> forType(String opType) {
+    return Optional.ofNullable(MAKERS.get(opType));
+  }
+
+  public static List<String> supportedTypes() {
+    return new ArrayList<>(MAKERS.keySet());
+  }
+
+  private static GradOpMaker activation(String gradType, String dependsOn) {
+    return (op, ctx) -> {
+      String x = Ops.in(op, "X");
+      if (!ctx.needs(x)) {
+        return;
+      }
+      String dep = dependsOn.equals("Out") ? Ops.out(op, "Out") : x;
+      ctx.emit(GradOps.like(op, gradType)
+          .addInputs(Ops.var(dependsOn, dep))
+          .addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))))
+          .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x)))
+          .build());
+    };
+  }
+
+  private static void elementwise(OpDesc op, GradContext ctx) {
+    OpDesc.Builder b = GradOps.like(op, op.getType() + "_grad");
+    GradOps.copyInputs(b, op, "X", "Y");
+    b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))));
+    GradOps.gradOutput(b, op, "X", ctx);
+    GradOps.gradOutput(b, op, "Y", ctx);
+    ctx.emit(b.build());
+  }
+
+  private static void elementwiseDiv(OpDesc op, GradContext ctx) {
+    OpDesc.Builder b = GradOps.like(op, "elementwise_div_grad");
+    GradOps.copyInputs(b, op, "X", "Y");
+    b.addInputs(Ops.var("Out", Ops.out(op, "Out")));
+    b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))));
+    GradOps.gradOutput(b, op, "X", ctx);
+    GradOps.gradOutput(b, op, "Y", ctx);
+    ctx.emit(b.build());
+  }
+
+  private static GradOpMaker conv(String gradType) {
+    return (op, ctx) -> {
+      OpDesc.Builder b = GradOps.like(op, gradType);
+      GradOps.copyInputs(b, op, "Input", "Filter");
+      b.addInputs(Ops.var("Output@GRAD", ctx.outGrad(Ops.out(op, "Output"))));
+      GradOps.gradOutput(b, op, "Input", ctx);
+      ctx.emit(b.build());
+    };
+  }
+
+  private static void batchNorm(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    // Inference statistics: the grad kernel must use the running Mean/Variance (use_global_stats), and newer Paddle
+    // refuses is_test=true in a grad op.
+    OpDesc.Builder b = GradOps.like(op, "batch_norm_grad", Ops.boolA("is_test", false),
+        Ops.boolA("use_global_stats", true));
+    GradOps.copyInputs(b, op, "X", "Scale", "Bias", "Mean", "Variance");
+    b.addInputs(Ops.var("SavedMean", Ops.out(op, "SavedMean")));
+    b.addInputs(Ops.var("SavedVariance", Ops.out(op, "SavedVariance")));
+    b.addInputs(Ops.var("Y@GRAD", ctx.outGrad(Ops.out(op, "Y"))));
+    b.addOutputs(Ops.var("X@GRAD", ctx.inGrad(x)));
+    // parameter gradients are computed by the kernel anyway; give them throwaway names
+    b.addOutputs(Ops.var("Scale@GRAD", ctx.temp("camstream_bn_scale_grad", Ops.in(op, "Scale"))));
+    b.addOutputs(Ops.var("Bias@GRAD", ctx.temp("camstream_bn_bias_grad", Ops.in(op, "Bias"))));
+    ctx.emit(b.build());
+  }
+
+  private static void pool2d(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    String out = Ops.out(op, "Out");
+    ctx.emit(GradOps.like(op, "pool2d_grad")
+        .addInputs(Ops.var("X", x)).addInputs(Ops.var("Out", out))
+        .addInputs(Ops.var("Out@GRAD", ctx.outGrad(out)))
+        .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
+  }
+
+  private static GradOpMaker viaXShape(String gradType) {
+    return (op, ctx) -> {
+      String x = Ops.in(op, "X");
+      if (!ctx.needs(x)) {
+        return;
+      }
+      ctx.emit(GradOps.like(op, gradType)
+          .addInputs(Ops.var("XShape", Ops.out(op, "XShape")))
+          .addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))))
+          .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
+    };
+  }
+
+  private static GradOpMaker matmulLike(String gradType) {
+    return (op, ctx) -> {
+      OpDesc.Builder b = GradOps.like(op, gradType);
+      GradOps.copyInputs(b, op, "X", "Y");
+      b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))));
+      GradOps.gradOutput(b, op, "X", ctx);
+      GradOps.gradOutput(b, op, "Y", ctx);
+      ctx.emit(b.build());
+    };
+  }
+
+  private static void scale(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!Ops.args(op, true, "ScaleTensor").isEmpty()) {
+      throw new UnsupportedOpException("scale with a ScaleTensor input", null);
+    }
+    if (ctx.needs(x)) {
+      ctx.emit(GradOps.scale(ctx.outGrad(Ops.out(op, "Out")), ctx.inGrad(x), Ops.floatAttr(op, "scale", 1f)));
+    }
+  }
+
+  private static void dropout(OpDesc op, GradContext ctx) {
+    // At inference dropout is the identity (upscale_in_train) or a fixed scale (downgrade_in_infer).
+    String x = Ops.in(op, "X");
+    if (ctx.needs(x)) {
+      float p = Ops.floatAttr(op, "dropout_prob", 0.5f);
+      boolean downgrade = Ops.stringAttr(op, "dropout_implementation", "downgrade_in_infer")
+          .equals("downgrade_in_infer");
+      ctx.emit(GradOps.scale(ctx.outGrad(Ops.out(op, "Out")), ctx.inGrad(x), downgrade ? 1f - p : 1f));
+    }
+  }
+
+  private static void softmax(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    String out = Ops.out(op, "Out");
+    ctx.emit(GradOps.like(op, "softmax_grad")
+        .addInputs(Ops.var("Out", out)).addInputs(Ops.var("Out@GRAD", ctx.outGrad(out)))
+        .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
+  }
+
+  private static void concat(OpDesc op, GradContext ctx) {
+    List<String> xs = Ops.args(op, true, "X");
+    if (xs.stream().noneMatch(ctx::needs)) {
+      return;
+    }
+    if (!Ops.args(op, true, "AxisTensor").isEmpty()) {
+      throw new UnsupportedOpException("concat with an AxisTensor input", null);
+    }
+    ctx.emit(GradOps.like(op, "concat_grad")
+        .addInputs(Ops.var("X", xs))
+        .addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))))
+        .addOutputs(Ops.var("X@GRAD", GradOps.gradList(xs, ctx))).build());
+  }
+
+  private static void split(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    if (!Ops.args(op, true, "AxisTensor").isEmpty() || !Ops.args(op, true, "SectionsTensorList").isEmpty()) {
+      throw new UnsupportedOpException("split with tensor-valued axis or sections", null);
+    }
+    // The gradient of split is the concatenation of its outputs' gradients; outputs that do not reach the target
+    // contribute zeros of their own shape.
+    List<String> parts = new ArrayList<>();
+    for (String o : Ops.args(op, false, "Out")) {
+      String g = ctx.outGrad(o);
+      if (g == null) {
+        g = ctx.temp("camstream_zero_grad", o);
+        ctx.emit(OpDesc.newBuilder().setType("fill_any_like")
+            .addInputs(Ops.var("X", o)).addOutputs(Ops.var("Out", g))
+            .addAttrs(Ops.floatA("value", 0f)).addAttrs(Ops.intA("dtype", -1)).build());
+      }
+      parts.add(g);
+    }
+    ctx.emit(OpDesc.newBuilder().setType("concat")
+        .addInputs(Ops.var("X", parts)).addOutputs(Ops.var("Out", ctx.inGrad(x)))
+        .addAttrs(Ops.intA("axis", Ops.intAttr(op, "axis", 0))).build());
+  }
+
+  private static GradOpMaker interp(String gradType) {
+    return (op, ctx) -> {
+      String x = Ops.in(op, "X");
+      if (!ctx.needs(x)) {
+        return;
+      }
+      OpDesc.Builder b = GradOps.like(op, gradType);
+      GradOps.copyInputs(b, op, "X", "OutSize", "SizeTensor", "Scale");
+      b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))));
+      b.addOutputs(Ops.var("X@GRAD", ctx.inGrad(x)));
+      ctx.emit(b.build());
+    };
+  }
+}
