@@ -1,0 +1,56 @@
+package io.camstream.engine;
+
+import io.camstream.render.RenderOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How the engine runs.
+ *
+ * @param devices where predictors run: {@code cpu}, {@code gpu:0}, {@code gpu:1}, ...
+ * @param poolSizePerDevice predictors (worker threads) per device
+ * @param threadsPerPredictor Paddle CPU math threads per predictor
+ * @param maxBatch most images per native call
+ * @param cacheRoot where generated programs are kept
+ * @param render how maps are rendered
+ */
+public record EngineOptions(
+    List<String> devices,
+    int poolSizePerDevice,
+    int threadsPerPredictor,
+    int maxBatch,
+    Path cacheRoot,
+    RenderOptions render) {
+
+  public EngineOptions {
+    if (devices == null || devices.isEmpty()) {
+      throw new IllegalArgumentException("at least one device is needed (cpu, gpu:0, ...)");
+    }
+    for (String d : devices) {
+      if (!d.equals("cpu") && !d.matches("gpu:\\d+")) {
+        throw new IllegalArgumentException("device must be cpu or gpu:N, not '" + d + "'");
+      }
+    }
+    if (poolSizePerDevice < 1 || threadsPerPredictor < 1 || maxBatch < 1) {
+      throw new IllegalArgumentException("pool size, threads and batch size must be at least 1");
+    }
+  }
+
+  /** One CPU predictor using every core, batches of 8, default cache and rendering. */
+  public static EngineOptions defaults() {
+    return new EngineOptions(List.of("cpu"), 1, Runtime.getRuntime().availableProcessors(), 8,
+        ProgramCache.defaultRoot(), RenderOptions.defaults());
+  }
+
+  public EngineOptions withPool(int perDevice, int threads) {
+    return new EngineOptions(devices, perDevice, threads, maxBatch, cacheRoot, render);
+  }
+
+  public EngineOptions withRender(RenderOptions r) {
+    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, r);
+  }
+
+  public EngineOptions withBatch(int b) {
+    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, b, cacheRoot, render);
+  }
+}

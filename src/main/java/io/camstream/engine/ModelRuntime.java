@@ -1,0 +1,205 @@
+package io.camstream.engine;
+
+import ai.djl.Device;
+import io.camstream.model.ExplainProgram;
+import io.camstream.model.ExplainProgramBuilder;
+import io.camstream.model.ModelSpec;
+import io.camstream.model.ProgramGraph;
+import io.camstream.model.ProgramIO;
+import io.camstream.model.UnknownLayerException;
+import io.camstream.model.grad.UnsupportedOpException;
+import io.camstream.explain.ExplainException;
+import io.camstream.explain.ExplainException.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One model: its spec, program graph and sha256, and the generated programs (explain per layer, forward per
+ * layer) loaded once per device. Program generation happens here, in Java, so unknown layers and unsupported ops
+ * are reported before any native call.
+ */
+public final class ModelRuntime implements AutoCloseable {
+
+  /** Which program: with the backward pass (gradient methods) or forward only (gradient-free methods). */
+  public enum Kind { EXPLAIN, FORWARD, ORIGINAL }
+
+  private final ModelSpec spec;
+  private final Path modelDir;
+  private final String sha256;
+  private final ProgramGraph graph;
+  private final Preprocessor preprocessor;
+  private final ProgramCache cache;
+  private final EngineOptions options;
+  private final Map<String, Loaded> programs = new HashMap<>();
+
+  /** A generated program loaded on every device. */
+  public record Loaded(String key, ExplainProgram program, Map<String, PaddleModel> byDevice) {}
+
+  public ModelRuntime(ModelSpec spec, Path sharedDir, EngineOptions options) throws IOException {
+    this.spec = spec;
+    this.modelDir = spec.modelDir(sharedDir);
+    Path pdmodel = modelDir.resolve(spec.files().model());
+    if (!Files.isRegularFile(pdmodel) || !Files.isRegularFile(modelDir.resolve(spec.files().params()))) {
+      throw new IOException("model " + spec.key() + ": files not found in " + modelDir
+          + " (set -Dcamstream.shared or CAMSTREAM_SHARED, or run `camstream models fetch`)");
+    }
+    this.sha256 = ProgramCache.sha256(pdmodel);
+    this.graph = new ProgramGraph(ProgramIO.read(pdmodel));
+    this.preprocessor = new Preprocessor(spec.input());
+    this.cache = new ProgramCache(options.cacheRoot());
+    this.options = options;
+    graph.var(spec.output());
+    if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
+      graph.var(spec.logits());
+    }
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public String sha256() {
+    return sha256;
+  }
+
+  public ProgramGraph graph() {
+    return graph;
+  }
+
+  public Preprocessor preprocessor() {
+    return preprocessor;
+  }
+
+  /** The spec's target layer, else the last 4-D activation whose map is larger than 1x1. */
+  public String defaultLayer() {
+    if (spec.targetLayer() != null) {
+      return spec.targetLayer();
+    }
+    List<ProgramGraph.Activation> acts = graph.activations4d(target());
+    for (int i = acts.size() - 1; i >= 0; i--) {
+      long[] d = acts.get(i).declaredDims();
+      if (!acts.get(i).opType().equals("pool2d") && (d[2] != 1 || d[3] != 1)) {
+        return acts.get(i).name();
+      }
+    }
+    throw new IllegalStateException("model " + spec.key() + " has no 4-D activation");
+  }
+
+  /** The variable targets are taken on: logits for classifiers, the output map for dense models. */
+  public String target() {
+    return spec.task() == ModelSpec.Task.CLASSIFICATION ? spec.logits() : spec.output();
+  }
+
+  /** Builds (or finds), verifies and loads the program for a layer. */
+  public synchronized Loaded program(String layer, Kind kind) throws ExplainException {
+    String key = kind + "-" + layer;
+    Loaded l = programs.get(key);
+    if (l != null) {
+      return l;
+    }
+    ExplainProgram p = build(layer, kind);
+    try {
+      Path dir = kind == Kind.ORIGINAL ? modelDir
+          : cache.materialise(sha256, key.toLowerCase(java.util.Locale.ROOT), p,
+              modelDir.resolve(spec.files().params()), trialFeeds(p));
+      Map<String, PaddleModel> byDevice = new LinkedHashMap<>();
+      for (String d : options.devices()) {
+        byDevice.put(d, new PaddleModel(dir, device(d), feedDims(p), p.fetches(), options.threadsPerPredictor()));
+      }
+      l = new Loaded(key, p, byDevice);
+      programs.put(key, l);
+      return l;
+    } catch (IOException e) {
+      throw new ExplainException(Reason.ENGINE_FAILED, "model " + spec.key() + ", layer " + layer + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private ExplainProgram build(String layer, Kind kind) throws ExplainException {
+    try {
+      if (kind == Kind.ORIGINAL) {
+        return ExplainProgramBuilder.forward(graph, graph.fetches());
+      }
+      if (kind == Kind.FORWARD) {
+        ExplainProgramBuilder.head(graph, layer, target()); // validates the layer
+        List<String> fetches = new ArrayList<>(List.of(spec.output()));
+        if (!target().equals(spec.output())) {
+          fetches.add(target());
+        }
+        fetches.add(layer);
+        return ExplainProgramBuilder.forward(graph, fetches);
+      }
+      return spec.task() == ModelSpec.Task.CLASSIFICATION
+          ? ExplainProgramBuilder.classification(graph, layer, spec.logits(), spec.output())
+          : ExplainProgramBuilder.dense(graph, layer, spec.output());
+    } catch (UnknownLayerException e) {
+      throw new ExplainException(Reason.UNKNOWN_LAYER, "model " + spec.key() + ": " + e.getMessage());
+    } catch (UnsupportedOpException e) {
+      throw new ExplainException(Reason.UNSUPPORTED_OP, "model " + spec.key() + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ExplainException(Reason.UNKNOWN_LAYER, "model " + spec.key() + ", layer " + layer + ": "
+          + e.getMessage());
+    }
+  }
+
+  /** Dims each feed must have: the spec's input size, the seed's shape; -1 where free. */
+  Map<String, long[]> feedDims(ExplainProgram p) {
+    Map<String, long[]> dims = new LinkedHashMap<>();
+    for (String f : p.feeds()) {
+      if (f.equals(ExplainProgram.SEED)) {
+        long[] d = new long[p.seedShape().length + 1];
+        d[0] = -1;
+        System.arraycopy(p.seedShape(), 0, d, 1, p.seedShape().length);
+        for (int i = 2; i < d.length && spec.task() == ModelSpec.Task.DENSE; i++) {
+          d[i] = -1; // dense maps follow the input size
+        }
+        dims.put(f, d);
+      } else if (f.equals(ExplainProgram.THRESHOLD)) {
+        dims.put(f, new long[] {-1, 1, 1, 1});
+      } else {
+        boolean fixed = !spec.input().resize().equals("longest-side");
+        dims.put(f, new long[] {-1, 3, fixed ? spec.input().height() : -1, fixed ? spec.input().width() : -1});
+      }
+    }
+    return dims;
+  }
+
+  /** Small but valid trial inputs for the child-JVM check. */
+  private Map<String, String> trialFeeds(ExplainProgram p) {
+    int h = spec.input().height();
+    int w = spec.input().width();
+    if (spec.input().resize().equals("longest-side")) {
+      int m = spec.input().multiple() == null ? 32 : spec.input().multiple();
+      h = 2 * m;
+      w = 3 * m;
+    }
+    Map<String, String> feeds = new LinkedHashMap<>();
+    for (String f : p.feeds()) {
+      if (f.equals(ExplainProgram.SEED)) {
+        feeds.put(f, spec.task() == ModelSpec.Task.CLASSIFICATION ? "1x" + p.seedShape()[0] + ":zeros"
+            : "1x" + p.seedShape()[0] + "x" + h + "x" + w + ":zeros");
+      } else if (f.equals(ExplainProgram.THRESHOLD)) {
+        feeds.put(f, "1x1x1x1:zeros");
+      } else {
+        feeds.put(f, "1x3x" + h + "x" + w);
+      }
+    }
+    return feeds;
+  }
+
+  static Device device(String name) {
+    return name.equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(name.substring(4)));
+  }
+
+  @Override
+  public synchronized void close() {
+    programs.values().forEach(l -> l.byDevice().values().forEach(PaddleModel::close));
+    programs.clear();
+  }
+}

@@ -1,0 +1,429 @@
+package io.camstream.engine;
+
+import io.camstream.cam.CamMethod;
+import io.camstream.cam.CamMethods;
+import io.camstream.cam.FeatureMaps;
+import io.camstream.cam.MaskedScorer;
+import io.camstream.explain.ExplainException;
+import io.camstream.explain.ExplainException.Reason;
+import io.camstream.explain.ExplainInput;
+import io.camstream.explain.Explainer;
+import io.camstream.explain.Explanation;
+import io.camstream.model.ExplainProgram;
+import io.camstream.model.ModelSpec;
+import io.camstream.render.DecodedImage;
+import io.camstream.render.Images;
+import io.camstream.render.Rendered;
+import io.camstream.render.Renderer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The explain engine on real Paddle models: decode and preprocess in Java, one native pass per batch (forward +
+ * grad ops), CAM in plain Java, render with OpenCV. Thread-safe; batches run in parallel on the worker pool.
+ */
+public final class PaddleExplainer implements Explainer {
+
+  /** Default dense target: DB's own binarisation threshold. */
+  public static final double DEFAULT_THRESHOLD = 0.3;
+  private static final int SCORE_BATCH = 16;
+
+  private final Map<String, ModelRuntime> models = new LinkedHashMap<>();
+  private final EngineOptions options;
+  private final WorkerPool pool;
+  private final ExecutorService executor;
+
+  public PaddleExplainer(List<ModelSpec> specs, Path sharedDir, EngineOptions options) throws IOException {
+    this.options = options;
+    for (ModelSpec s : specs) {
+      ModelRuntime rt = new ModelRuntime(s, sharedDir, options);
+      models.put(s.id(), rt);
+      models.put(s.key(), rt);
+    }
+    this.pool = new WorkerPool(options);
+    this.executor = Executors.newFixedThreadPool(pool.size(), r -> {
+      Thread t = new Thread(r, "camstream-explain");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public Set<String> modelIds() {
+    return new TreeSet<>(models.keySet());
+  }
+
+  public ModelRuntime runtime(String modelId) throws ExplainException {
+    ModelRuntime rt = models.get(modelId);
+    if (rt == null) {
+      throw new ExplainException(Reason.UNKNOWN_MODEL, "unknown model '" + modelId + "'; known: " + modelIds());
+    }
+    return rt;
+  }
+
+  /** Predictors currently busy, for the pool-depth gauge. */
+  public int busyWorkers() {
+    return pool.busy();
+  }
+
+  public EngineOptions options() {
+    return options;
+  }
+
+  @Override
+  public Explanation explain(ExplainInput input) throws ExplainException {
+    Object r = explainAll(List.of(input)).get(0);
+    if (r instanceof ExplainException e) {
+      throw e;
+    }
+    return (Explanation) r;
+  }
+
+  @Override
+  public List<Object> explainAll(List<ExplainInput> inputs) {
+    Object[] results = new Object[inputs.size()];
+    Map<String, List<Job>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      try {
+        Job j = prepare(i, inputs.get(i));
+        groups.computeIfAbsent(j.groupKey(), k -> new ArrayList<>()).add(j);
+      } catch (ExplainException e) {
+        results[i] = e;
+      } catch (RuntimeException e) {
+        results[i] = new ExplainException(Reason.ENGINE_FAILED, String.valueOf(e.getMessage()), e);
+      }
+    }
+    List<Future<?>> running = new ArrayList<>();
+    for (List<Job> g : groups.values()) {
+      for (int from = 0; from < g.size(); from += options.maxBatch()) {
+        List<Job> chunk = g.subList(from, Math.min(g.size(), from + options.maxBatch()));
+        running.add(executor.submit(() -> runChunk(chunk, results)));
+      }
+    }
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while explaining", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("explain batch failed", e.getCause());
+      }
+    }
+    return Arrays.asList(results);
+  }
+
+  /** One image, validated and preprocessed; everything that can be wrong about it fails here. */
+  private record Job(int index, ExplainInput input, ModelRuntime rt, String layer, CamMethod method,
+      DecodedImage image, Preprocessor.Prepared prepared, double preprocessMs) {
+    String groupKey() {
+      return rt.spec().key() + "|" + layer + "|" + method.requiresGradients() + "|" + prepared.height() + "x"
+          + prepared.width();
+    }
+  }
+
+  private Job prepare(int index, ExplainInput in) throws ExplainException {
+    long t0 = System.nanoTime();
+    ModelRuntime rt = runtime(in.modelId());
+    ModelSpec spec = rt.spec();
+    String layer = in.layer() != null ? in.layer() : rt.defaultLayer();
+    String methodName = in.method() != null ? in.method() : spec.method() != null ? spec.method() : CamMethods.DEFAULT;
+    CamMethod method;
+    try {
+      method = CamMethods.byName(methodName);
+    } catch (IllegalArgumentException e) {
+      throw new ExplainException(Reason.UNKNOWN_METHOD, e.getMessage());
+    }
+    checkTarget(spec, in);
+    if (in.imageBytes() == null || in.imageBytes().length == 0) {
+      throw new ExplainException(Reason.IMAGE_UNDECODABLE, "image " + in.imageName() + " is empty");
+    }
+    DecodedImage image = Images.decode(in.imageBytes(), spec.input().maxPixels());
+    Preprocessor.Prepared p = rt.preprocessor().prepare(image);
+    // the program for this layer is built (and proven in a child JVM) before any image reaches it
+    rt.program(layer, method.requiresGradients() ? ModelRuntime.Kind.EXPLAIN : ModelRuntime.Kind.FORWARD);
+    return new Job(index, in, rt, layer, method, image, p, (System.nanoTime() - t0) / 1e6);
+  }
+
+  private static void checkTarget(ModelSpec spec, ExplainInput in) throws ExplainException {
+    if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
+      if (in.box() != null || in.threshold() != null) {
+        throw new ExplainException(Reason.BAD_TARGET, "model " + spec.key()
+            + " is a classifier: give a class, not a box or threshold");
+      }
+      int k = spec.labels() == null ? Integer.MAX_VALUE : spec.labels().size();
+      if (in.classIndex() != null && (in.classIndex() < 0 || in.classIndex() >= k)) {
+        throw new ExplainException(Reason.BAD_TARGET, "class " + in.classIndex() + " is out of range for model "
+            + spec.key() + " (" + k + " classes)");
+      }
+    } else {
+      if (in.classIndex() != null) {
+        throw new ExplainException(Reason.BAD_TARGET, "model " + spec.key()
+            + " outputs a dense map: give a box or a threshold, not a class");
+      }
+      if (in.box() != null && (in.box().length != 4 || in.box()[2] <= 0 || in.box()[3] <= 0)) {
+        throw new ExplainException(Reason.BAD_TARGET, "box must be x,y,w,h with positive w and h");
+      }
+    }
+  }
+
+  private void runChunk(List<Job> jobs, Object[] results) {
+    try {
+      Computed c = compute(jobs);
+      for (int i = 0; i < jobs.size(); i++) {
+        Job j = jobs.get(i);
+        try {
+          results[j.index()] = render(j, c, i);
+        } catch (RuntimeException e) {
+          results[j.index()] = new ExplainException(Reason.ENGINE_FAILED, "render failed: " + e.getMessage(), e);
+        }
+      }
+    } catch (ExplainException e) {
+      jobs.forEach(j -> results[j.index()] = e);
+    } catch (RuntimeException e) {
+      ExplainException ee = new ExplainException(Reason.ENGINE_FAILED, String.valueOf(e.getMessage()), e);
+      jobs.forEach(j -> results[j.index()] = ee);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ExplainException ee = new ExplainException(Reason.ENGINE_FAILED, "interrupted");
+      jobs.forEach(j -> results[j.index()] = ee);
+    }
+  }
+
+  /** What one native pass (plus CAM math) produced for a chunk. */
+  private record Computed(float[][] maps, int mapH, int mapW, float[][] probabilities, int[] targetClass,
+      List<Map<String, Object>> targets, double engineMs, double camMs) {}
+
+  private Computed compute(List<Job> jobs) throws ExplainException, InterruptedException {
+    Job first = jobs.get(0);
+    ModelRuntime rt = first.rt();
+    boolean classification = rt.spec().task() == ModelSpec.Task.CLASSIFICATION;
+    ModelRuntime.Kind kind = first.method().requiresGradients() ? ModelRuntime.Kind.EXPLAIN : ModelRuntime.Kind.FORWARD;
+    ModelRuntime.Loaded prog = rt.program(first.layer(), kind);
+    int n = jobs.size();
+    Preprocessor.Prepared p0 = first.prepared();
+    float[] x = new float[n * p0.chw().length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(jobs.get(i).prepared().chw(), 0, x, i * p0.chw().length, p0.chw().length);
+    }
+    Blob input = new Blob(new long[] {n, 3, p0.height(), p0.width()}, x);
+    float[][] denseSeeds = classification ? null : denseSeeds(jobs);
+    double[] thresholds = classification ? null : thresholds(jobs);
+    List<Blob> feeds = new ArrayList<>(List.of(input));
+    if (kind == ModelRuntime.Kind.EXPLAIN) {
+      feeds.addAll(classification ? List.of(classSeed(jobs, prog.program().seedShape()[0]))
+          : List.of(denseSeedBlob(denseSeeds, p0), thresholdBlob(thresholds)));
+    }
+    WorkerPool.Worker w = pool.borrow();
+    try {
+      PaddleModel.Session s = w.session(prog.key(), prog.byDevice().get(w.device));
+      long t0 = System.nanoTime();
+      Map<String, Blob> out = s.run(feeds);
+      double engineMs = (System.nanoTime() - t0) / 1e6;
+      Blob a = out.get(first.layer());
+      Blob g = kind == ModelRuntime.Kind.EXPLAIN ? out.get(ExplainProgram.grad(first.layer())) : null;
+      Blob output = out.get(rt.spec().output());
+      Blob logits = classification ? out.get(rt.target()) : null;
+      int c = (int) a.shape()[1];
+      int h = (int) a.shape()[2];
+      int wd = (int) a.shape()[3];
+      float[][] maps = new float[n][];
+      float[][] probs = new float[n][];
+      int[] cls = new int[n];
+      List<Map<String, Object>> targets = new ArrayList<>();
+      long t1 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        Job j = jobs.get(i);
+        Map<String, Object> target = new LinkedHashMap<>();
+        MaskedScorer scorer;
+        if (classification) {
+          probs[i] = output.item(i);
+          int predicted = argmax(probs[i]);
+          cls[i] = j.input().classIndex() != null ? j.input().classIndex() : predicted;
+          target.put("kind", "class");
+          target.put("classIndex", cls[i]);
+          target.put("label", rt.spec().label(cls[i]));
+          int ci = cls[i];
+          scorer = (masks, mh, mw) -> scoreMasked(s, prog, j, masks, mh, mw, o -> o.get(rt.target()), ci, null, 0);
+        } else {
+          if (j.input().box() != null) {
+            target.put("kind", "box");
+            target.put("box", j.input().box());
+          } else {
+            target.put("kind", "threshold");
+            target.put("threshold", thresholds[i]);
+          }
+          float[] seed = denseSeeds[i];
+          double thr = thresholds[i];
+          scorer = (masks, mh, mw) -> scoreMasked(s, prog, j, masks, mh, mw, o -> o.get(rt.spec().output()), -1, seed,
+              thr);
+        }
+        targets.add(target);
+        FeatureMaps fm = new FeatureMaps(a.item(i), g == null ? null : g.item(i), c, h, wd);
+        maps[i] = j.method().compute(fm, scorer);
+      }
+      double camMs = (System.nanoTime() - t1) / 1e6 / n;
+      return new Computed(maps, h, wd, probs, cls, targets, engineMs / n, camMs);
+    } finally {
+      pool.giveBack(w);
+    }
+  }
+
+  private Explanation render(Job j, Computed c, int i) {
+    ModelSpec spec = j.rt().spec();
+    Rendered r = Renderer.render(j.image(), c.maps()[i], c.mapW(), c.mapH(), j.prepared().contentFracX(),
+        j.prepared().contentFracY(), j.input().withOverlay() ? options.render() : options.render().withoutOverlay());
+    Explanation.Prediction prediction = null;
+    if (c.probabilities()[i] != null) {
+      float[] pr = c.probabilities()[i];
+      int k = argmax(pr);
+      prediction = new Explanation.Prediction(k, spec.label(k), pr[k], pr);
+    }
+    Map<String, Double> timings = new LinkedHashMap<>();
+    timings.put("preprocess", round(j.preprocessMs()));
+    timings.put("engine", round(c.engineMs()));
+    timings.put("cam", round(c.camMs()));
+    timings.put("render", round(r.renderMs()));
+    return new Explanation(j.image().width(), j.image().height(),
+        new Explanation.ModelRef(spec.id(), spec.version(), j.rt().sha256()), j.method().name(), j.layer(),
+        prediction, c.targets().get(i), r.grid(), r.peak(), r.regions(), timings, r.heatmapPng(), r.overlayPng());
+  }
+
+  private static Blob classSeed(List<Job> jobs, long k) {
+    float[] seed = new float[jobs.size() * (int) k];
+    for (int i = 0; i < jobs.size(); i++) {
+      Integer c = jobs.get(i).input().classIndex();
+      if (c != null) {
+        seed[i * (int) k + c] = 1f; // an all-zero row means "the predicted class"
+      }
+    }
+    return new Blob(new long[] {jobs.size(), k}, seed);
+  }
+
+  /** Box masks in model-input pixels (zeros for threshold targets). */
+  private static float[][] denseSeeds(List<Job> jobs) {
+    float[][] out = new float[jobs.size()][];
+    for (int i = 0; i < jobs.size(); i++) {
+      Job j = jobs.get(i);
+      Preprocessor.Prepared p = j.prepared();
+      float[] m = new float[p.height() * p.width()];
+      int[] box = j.input().box();
+      if (box != null) {
+        double sx = p.contentWidth() / (double) j.image().width();
+        double sy = p.contentHeight() / (double) j.image().height();
+        int x0 = clamp((int) Math.floor(box[0] * sx), p.width());
+        int y0 = clamp((int) Math.floor(box[1] * sy), p.height());
+        int x1 = clamp((int) Math.ceil((box[0] + box[2]) * sx), p.width());
+        int y1 = clamp((int) Math.ceil((box[1] + box[3]) * sy), p.height());
+        for (int y = y0; y < y1; y++) {
+          Arrays.fill(m, y * p.width() + x0, y * p.width() + x1, 1f);
+        }
+      }
+      out[i] = m;
+    }
+    return out;
+  }
+
+  private static double[] thresholds(List<Job> jobs) {
+    double[] t = new double[jobs.size()];
+    for (int i = 0; i < t.length; i++) {
+      ExplainInput in = jobs.get(i).input();
+      // a box target switches the threshold term off: probabilities never exceed 2
+      t[i] = in.box() != null ? 2.0 : in.threshold() != null ? in.threshold() : DEFAULT_THRESHOLD;
+    }
+    return t;
+  }
+
+  private static Blob denseSeedBlob(float[][] seeds, Preprocessor.Prepared p) {
+    float[] all = new float[seeds.length * seeds[0].length];
+    for (int i = 0; i < seeds.length; i++) {
+      System.arraycopy(seeds[i], 0, all, i * seeds[0].length, seeds[0].length);
+    }
+    return new Blob(new long[] {seeds.length, 1, p.height(), p.width()}, all);
+  }
+
+  private static Blob thresholdBlob(double[] t) {
+    float[] v = new float[t.length];
+    for (int i = 0; i < t.length; i++) {
+      v[i] = (float) t[i];
+    }
+    return new Blob(new long[] {t.length, 1, 1, 1}, v);
+  }
+
+  /**
+   * Score-CAM's forward passes: the input multiplied by each upsampled mask, batched, scored like the target
+   * (the class logit, or the weighted/thresholded sum of the dense output).
+   */
+  private float[] scoreMasked(PaddleModel.Session s, ModelRuntime.Loaded prog, Job j, List<float[]> masks,
+      int mh, int mw, java.util.function.Function<Map<String, Blob>, Blob> pick, int cls, float[] seed,
+      double threshold) throws ExplainException {
+    if (prog.program().feeds().size() != 1) {
+      throw new ExplainException(Reason.ENGINE_FAILED, "masked scoring needs the forward program");
+    }
+    Preprocessor.Prepared p = j.prepared();
+    int plane = p.height() * p.width();
+    float[] scores = new float[masks.size()];
+    for (int from = 0; from < masks.size(); from += SCORE_BATCH) {
+      int n = Math.min(SCORE_BATCH, masks.size() - from);
+      float[] x = new float[n * 3 * plane];
+      for (int b = 0; b < n; b++) {
+        float[] up = Upsample.bilinear(masks.get(from + b), mw, mh, p.width(), p.height());
+        for (int ch = 0; ch < 3; ch++) {
+          for (int k = 0; k < plane; k++) {
+            x[b * 3 * plane + ch * plane + k] = p.chw()[ch * plane + k] * up[k];
+          }
+        }
+      }
+      Blob out = pick.apply(s.run(List.of(new Blob(new long[] {n, 3, p.height(), p.width()}, x))));
+      for (int b = 0; b < n; b++) {
+        float[] o = out.item(b);
+        if (cls >= 0) {
+          scores[from + b] = o[cls];
+        } else {
+          double sum = 0;
+          for (int k = 0; k < o.length; k++) {
+            sum += seed[k] * o[k] + (o[k] > threshold ? o[k] : 0);
+          }
+          scores[from + b] = (float) sum;
+        }
+      }
+    }
+    return scores;
+  }
+
+  private static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static int clamp(int v, int max) {
+    return Math.max(0, Math.min(max, v));
+  }
+
+  private static double round(double ms) {
+    return Math.round(ms * 1000) / 1000.0;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    pool.close();
+    new java.util.HashSet<>(models.values()).forEach(ModelRuntime::close);
+  }
+}

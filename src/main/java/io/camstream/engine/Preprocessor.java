@@ -1,0 +1,91 @@
+package io.camstream.engine;
+
+import io.camstream.model.ModelSpec;
+import io.camstream.render.DecodedImage;
+import io.camstream.render.Images;
+
+/**
+ * Turns a decoded BGR image into the model input exactly as the model's own pipeline does (resize rule, channel
+ * order, scale/mean/std, padding), and records which part of the input the image occupies so the map can be
+ * cropped back to it.
+ */
+public final class Preprocessor {
+
+  private final ModelSpec.Input spec;
+
+  public Preprocessor(ModelSpec.Input spec) {
+    this.spec = spec;
+  }
+
+  /**
+   * A prepared input: {@code [3, height, width]} CHW values, and the fraction of width and height that holds the
+   * image (the rest is padding).
+   */
+  public record Prepared(float[] chw, int height, int width, int contentWidth, int contentHeight) {
+    public double contentFracX() {
+      return contentWidth / (double) width;
+    }
+
+    public double contentFracY() {
+      return contentHeight / (double) height;
+    }
+  }
+
+  public Prepared prepare(DecodedImage image) {
+    int[] size = resizedSize(image.width(), image.height());
+    int rw = size[0];
+    int rh = size[1];
+    int inW = spec.resize().equals("keep-ratio-pad") ? spec.width() : rw;
+    int inH = spec.resize().equals("keep-ratio-pad") ? spec.height() : rh;
+    DecodedImage resized = rw == image.width() && rh == image.height() ? image : Images.resize(image, rw, rh);
+    return new Prepared(normalise(resized, inW, inH), inH, inW, rw, rh);
+  }
+
+  /** The size the image is resized to before padding, per the spec's rule. */
+  int[] resizedSize(int w, int h) {
+    switch (spec.resize()) {
+      case "fixed":
+        return new int[] {spec.width(), spec.height()};
+      case "keep-ratio-pad": {
+        // PaddleOCR predict_cls: resized_w = min(W, ceil(H * w / h))
+        double ratio = w / (double) h;
+        int rw = (int) Math.min(spec.width(), Math.ceil(spec.height() * ratio));
+        return new int[] {Math.max(1, rw), spec.height()};
+      }
+      case "longest-side": {
+        // PaddleOCR DetResizeForTest, limit_type 'max': Python's round() is round-half-even, hence Math.rint
+        int limit = spec.limitSideLen() == null ? 960 : spec.limitSideLen();
+        int multiple = spec.multiple() == null ? 32 : spec.multiple();
+        double ratio = Math.max(w, h) > limit ? limit / (double) Math.max(w, h) : 1.0;
+        int rh = (int) (h * ratio);
+        int rw = (int) (w * ratio);
+        rh = Math.max((int) Math.rint(rh / (double) multiple) * multiple, multiple);
+        rw = Math.max((int) Math.rint(rw / (double) multiple) * multiple, multiple);
+        return new int[] {rw, rh};
+      }
+      default:
+        throw new IllegalStateException("resize rule " + spec.resize());
+    }
+  }
+
+  private float[] normalise(DecodedImage img, int inW, int inH) {
+    float[] out = new float[3 * inH * inW];
+    java.util.Arrays.fill(out, spec.padValue());
+    float scale = (float) spec.scale();
+    boolean rgb = spec.channelOrder().equals("RGB");
+    byte[] bgr = img.bgr();
+    for (int c = 0; c < 3; c++) {
+      int src = rgb ? 2 - c : c;
+      float mean = spec.mean().get(c).floatValue();
+      float std = spec.std().get(c).floatValue();
+      int plane = c * inH * inW;
+      for (int y = 0; y < img.height(); y++) {
+        for (int x = 0; x < img.width(); x++) {
+          float v = (bgr[(y * img.width() + x) * 3 + src] & 0xff) * scale;
+          out[plane + y * inW + x] = (v - mean) / std;
+        }
+      }
+    }
+    return out;
+  }
+}

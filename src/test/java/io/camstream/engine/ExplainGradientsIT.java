@@ -1,0 +1,63 @@
+package io.camstream.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A@GRAD from the explain program (program surgery + grad ops, run by Paddle Inference) against central finite
+ * differences through the head of the network cut off at the layer, on both shipped models, for the default layer
+ * and layers further back (through squeeze-excite gates, batch norms, depthwise convs, the FPN's nearest
+ * upsampling and concat, and the DB head's transposed convs).
+ */
+class ExplainGradientsIT {
+
+  private static ModelRuntime cls;
+  private static ModelRuntime det;
+
+  @BeforeAll
+  static void load() throws Exception {
+    cls = EngineFixture.runtime("ocr-textline-cls");
+    det = EngineFixture.runtime("ocr-db-det");
+  }
+
+  @AfterAll
+  static void close() {
+    cls.close();
+    det.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hard_swish_17.tmp_0", "hard_swish_12.tmp_0", "hard_swish_5.tmp_0", "relu_0.tmp_0"})
+  void classifierGradientMatchesFiniteDifferences(String layer) throws Exception {
+    Blob x = EngineFixture.input(cls, "textline_en_0.png");
+    float[] seed = {1f, 0f}; // d(logit of class 0)
+    GradientCheck.Result r = GradientCheck.run(cls, layer, x, seed, 0, 16, 8, EngineFixture.CACHE, 1e-3f, 1e-2f);
+    assertThat(r.relativeError()).as("%s: %s", layer, r).isLessThan(0.02);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "concat_0.tmp_0, 1e-3, 1e-2",
+      "batch_norm_48.tmp_4, 1e-3, 1e-2",
+      "nearest_interp_v2_3.tmp_0, 1e-3, 1e-2",
+      "elementwise_add_8, 1e-3, 1e-2",
+      // the stem's output feeds ~40 downstream kinks per path; only a small step stays in the linear regime
+      "hardswish_0.tmp_0, 3e-5, 3e-4"})
+  void detectorGradientMatchesFiniteDifferences(String layer, float absStep, float relStep) throws Exception {
+    Blob x = EngineFixture.input(det, "rapidocr_text_rec.jpg");
+    int h = (int) x.shape()[2];
+    int w = (int) x.shape()[3];
+    float[] box = new float[h * w];
+    for (int y = h / 4; y < 3 * h / 4; y++) {
+      Arrays.fill(box, y * w + w / 4, y * w + 3 * w / 4, 1f); // sum of the probability map in the centre box
+    }
+    GradientCheck.Result r = GradientCheck.run(det, layer, x, box, -1, 16, 8, EngineFixture.CACHE, absStep, relStep);
+    assertThat(r.relativeError()).as("%s: %s", layer, r).isLessThan(0.02);
+  }
+}
