@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -86,8 +85,7 @@ public record ModelSource(URI url, String archiveDir, Map<String, String> sha256
       archiveDir = path.substring(path.lastIndexOf('/') + 1).replaceFirst("\\.(tar|tar\\.gz|tgz)$", "");
     }
     Map<String, String> hashes = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = source.path("sha256").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : source.path("sha256").properties()) {
       hashes.put(e.getKey(), e.getValue().asText(null));
     }
     return new ModelSource(uri, archiveDir, hashes);
