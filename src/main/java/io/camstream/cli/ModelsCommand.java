@@ -6,6 +6,7 @@ import io.camstream.io.ModelSource;
 import io.camstream.io.SharedDir;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,10 +81,16 @@ public final class ModelsCommand implements Runnable {
       description = "Download the model's official archive, extract the listed files and check every sha256."
           + " Files that do not match are deleted.")
   static final class Fetch extends Base {
+    @Option(names = "--url", paramLabel = "URL",
+        description = "Fetch from this mirror or local copy (http, https or file:) instead of the spec's url;"
+            + " the sha256 from the spec still apply.")
+    URI url;
+
     @Override
     int run(ModelSource source, Path modelsDir) throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      Path installed = new ModelFetcher(System.err).fetch(source, modelsDir);
+      ModelSource from = url == null ? source : new ModelSource(url, source.archiveDir(), source.sha256());
+      Path installed = new ModelFetcher(System.err).fetch(from, modelsDir);
       out.println(installed);
       out.flush();
       return 0;

@@ -154,7 +154,9 @@ public final class ModelFetcher {
       Thread.currentThread().interrupt();
       throw new ModelFetchException("download of " + source.url() + " was interrupted");
     } catch (IOException e) {
-      throw new ModelFetchException("cannot download " + source.url() + ": " + e, e);
+      String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      throw new ModelFetchException("cannot download " + source.url() + ": " + why
+          + " (offline? fetch the archive elsewhere and pass --url file:/path/to/archive.tar)", e);
     }
     try (InputStream in = response.body()) {
       if (response.statusCode() != 200) {

@@ -175,6 +175,23 @@ class ModelFetcherIT {
   }
 
   @Test
+  void cliTakesAMirrorOrLocalCopyInsteadOfTheSpecUrl() throws IOException {
+    Path local = tmp.resolve(CLS + ".tar");
+    Files.write(local, tar(sharedFiles()));
+    Path spec = tmp.resolve("cls.yaml");
+    StringBuilder yaml = new StringBuilder("source:\n  url: " + url("/unreachable/" + CLS + ".tar")
+        + "\n  sha256:\n"); // archiveDir defaults to the archive's name
+    README_SHA256.forEach((f, h) -> yaml.append("    ").append(f).append(": ").append(h).append('\n'));
+    Files.writeString(spec, yaml);
+
+    assertThat(cli("models", "fetch", "--spec", spec.toString(), "--dir", models.toString())).isEqualTo(1);
+    assertThat(cli("models", "fetch", "--spec", spec.toString(), "--dir", models.toString(),
+        "--url", local.toUri().toString())).isZero();
+    assertThat(ModelFetcher.verify(ModelSource.fromSpec(spec), models.resolve(CLS)))
+        .hasSize(3).allMatch(ModelFetcher.FileCheck::ok);
+  }
+
+  @Test
   void shippedSpecsListTheHashesOfTheSharedModelFiles() throws IOException {
     // the engine's specs in models/*.yaml carry the source: block that `models fetch` uses
     List<Path> specs;
