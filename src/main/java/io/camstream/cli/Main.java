@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Kafka streaming explanation worker: exact Grad-CAM on PaddlePaddle inference models.",
-    subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ExplainCommand.class, LayersCommand.class, BenchCommand.class,
+        ModelsCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

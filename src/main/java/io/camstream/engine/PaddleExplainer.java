@@ -134,7 +134,6 @@ public final class PaddleExplainer implements Explainer {
   }
 
   private Job prepare(int index, ExplainInput in) throws ExplainException {
-    long t0 = System.nanoTime();
     ModelRuntime rt = runtime(in.modelId());
     ModelSpec spec = rt.spec();
     String layer = in.layer() != null ? in.layer() : rt.defaultLayer();
@@ -149,10 +148,11 @@ public final class PaddleExplainer implements Explainer {
     if (in.imageBytes() == null || in.imageBytes().length == 0) {
       throw new ExplainException(Reason.IMAGE_UNDECODABLE, "image " + in.imageName() + " is empty");
     }
-    DecodedImage image = Images.decode(in.imageBytes(), spec.input().maxPixels());
-    Preprocessor.Prepared p = rt.preprocessor().prepare(image);
     // the program for this layer is built (and proven in a child JVM) before any image reaches it
     rt.program(layer, method.requiresGradients() ? ModelRuntime.Kind.EXPLAIN : ModelRuntime.Kind.FORWARD);
+    long t0 = System.nanoTime();
+    DecodedImage image = Images.decode(in.imageBytes(), spec.input().maxPixels());
+    Preprocessor.Prepared p = rt.preprocessor().prepare(image);
     return new Job(index, in, rt, layer, method, image, p, (System.nanoTime() - t0) / 1e6);
   }
 

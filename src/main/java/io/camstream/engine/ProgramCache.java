@@ -41,6 +41,10 @@ public final class ProgramCache {
     this.trialTimeout = trialTimeout;
   }
 
+  public Path root() {
+    return root;
+  }
+
   /** Default location: {@code camstream.cache} property, {@code CAMSTREAM_CACHE}, else ~/.cache/camstream. */
   public static Path defaultRoot() {
     String p = System.getProperty("camstream.cache", System.getenv("CAMSTREAM_CACHE"));
