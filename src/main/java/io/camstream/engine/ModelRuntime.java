@@ -64,6 +64,10 @@ public final class ModelRuntime implements AutoCloseable {
     return spec;
   }
 
+  public Path modelDir() {
+    return modelDir;
+  }
+
   public String sha256() {
     return sha256;
   }

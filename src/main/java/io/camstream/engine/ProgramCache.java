@@ -63,25 +63,40 @@ public final class ProgramCache {
   public Path materialise(String modelSha, String key, ExplainProgram program, Path params,
       Map<String, String> trialFeeds) throws IOException {
     byte[] bytes = program.program().toByteArray();
-    Path dir = root.resolve("programs").resolve(modelSha.substring(0, 16))
+    // the params file is part of the key: a copy of a model with other weights shares its program, not its folder
+    String paramsSha = sha256(params);
+    Path dir = root.resolve("programs").resolve(modelSha.substring(0, 16) + "-" + paramsSha.substring(0, 8))
         .resolve(sanitize(key) + "-" + sha256(bytes).substring(0, 12));
-    if (Files.exists(dir.resolve(VERIFIED))) {
+    Path link = dir.resolve("inference.pdiparams");
+    if (Files.exists(dir.resolve(VERIFIED)) && Files.exists(dir.resolve("inference.pdmodel"))) {
+      linkParams(link, params);
       return dir;
     }
     Files.createDirectories(dir);
     ProgramIO.write(program.program(), dir.resolve("inference.pdmodel"));
-    Path link = dir.resolve("inference.pdiparams");
-    Files.deleteIfExists(link);
-    try {
-      Files.createSymbolicLink(link, params.toAbsolutePath());
-    } catch (UnsupportedOperationException | IOException e) {
-      Files.copy(params, link);
-    }
+    linkParams(link, params);
     Trial t = trial(dir, program.fetches(), trialFeeds);
     Files.writeString(dir.resolve(VERIFIED), t.fetchShapes().entrySet().stream()
         .map(e -> e.getKey() + " " + Arrays.toString(e.getValue())).reduce("", (a, b) -> a + b + "\n"));
     LOG.info("generated program {} verified in a child process", dir);
     return dir;
+  }
+
+  /** Points the folder's params at the model's own file (the same bytes, wherever the model now lives). */
+  private static void linkParams(Path link, Path params) throws IOException {
+    Path target = params.toAbsolutePath();
+    if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target) && Files.exists(link)) {
+      return;
+    }
+    Path tmp = link.resolveSibling("inference.pdiparams." + ProcessHandle.current().pid() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createSymbolicLink(tmp, target);
+    } catch (UnsupportedOperationException | IOException e) {
+      Files.copy(params, tmp);
+    }
+    Files.move(tmp, link, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Runs a program directory once in a child JVM and returns the fetched shapes, or throws with Paddle's error. */

@@ -66,7 +66,7 @@ final class GradientCheck {
     trial.put(head.feeds().get(0), shape(x.shape()));
     trial.put(layer, shape(aShape));
     Path dir = cache.materialise(rt.sha256(), "head-" + layer, head,
-        rt.spec().modelDir(io.camstream.testing.Shared.dir()).resolve(spec.files().params()), trial);
+        rt.modelDir().resolve(spec.files().params()), trial);
     Map<String, long[]> dims = new LinkedHashMap<>();
     dims.put(head.feeds().get(0), new long[] {-1, 3, -1, -1});
     long[] aDims = aShape.clone();

@@ -71,6 +71,85 @@ final class TinyModels {
     return w.fetch("probs");
   }
 
+  /**
+   * The ops of common classifier heads after a layer A: relu6 = A -> split -> {swish, hard_sigmoid} -> concat ->
+   * conv2d_transpose -> bilinear_interp_v2 -> sigmoid -> transpose2 -> transpose2 -> unsqueeze2 -> squeeze2 ->
+   * nearest_interp_v2 -> depthwise_conv2d -> tanh -> pool2d -> reshape2 -> dropout -> mul -> hard_swish ->
+   * matmul -> elementwise_sub -> relu -> elementwise_mul -> scale = logits -> softmax.
+   */
+  static ProgramWriter heads() {
+    ProgramWriter w = new ProgramWriter();
+    w.feed("x", -1, 3, S, S);
+    w.param("conv_w", new long[] {6, 3, 3, 3}, ProgramWriter.random(6 * 27, 5, 0.4f));
+    w.param("convt_w", new long[] {6, 4, 2, 2}, ProgramWriter.random(6 * 16, 6, 0.4f));
+    w.param("dw_w", new long[] {4, 1, 3, 3}, ProgramWriter.random(36, 7, 0.5f));
+    w.param("mul_w", new long[] {4, 5}, ProgramWriter.random(20, 8, 1f));
+    w.param("mm_w", new long[] {5, K}, ProgramWriter.random(5 * K, 9, 1f));
+    float[] subB = ProgramWriter.random(K, 10, 0.2f);
+    for (int i = 0; i < K; i++) {
+      subB[i] -= 3f; // keeps the relu after the subtraction open, so gradients flow for every class
+    }
+    w.param("sub_b", new long[] {K}, subB);
+    w.param("mul_b", new long[] {K}, ProgramWriter.random(K, 12, 1f));
+    w.var("c0", -1, 6, S, S).var("A", -1, 6, S, S).var("a1", -1, 3, S, S).var("a2", -1, 3, S, S);
+    w.var("s1", -1, 3, S, S).var("s2", -1, 3, S, S).var("cat", -1, 6, S, S).var("ct", -1, 4, 2 * S, 2 * S);
+    w.var("bi", -1, 4, S, S).var("sg", -1, 4, S, S).var("t1", -1, S, S, 4).var("t1x", 0, -1, 4, S, S);
+    w.var("t2", -1, 4, S, S).var("t2x", 0, -1, S, S, 4).var("u", -1, 4, S, S, 1).var("ux", 0, -1, 4, S, S);
+    w.var("q", -1, 4, S, S).var("qx", 0, -1, 4, S, S, 1).var("ni", -1, 4, S / 2, S / 2);
+    w.var("dw", -1, 4, S / 2, S / 2).var("th", -1, 4, S / 2, S / 2).var("pp", -1, 4, 1, 1);
+    w.var("r", -1, 4).var("rx", 0, -1, 4, 1, 1).var("dr", -1, 4).var("drm", io.camstream.model.proto.Framework.VarType.Type.UINT8, false, -1, 4);
+    w.var("mu", -1, 5).var("hs", -1, 5).var("mm", -1, K).var("sb", -1, K).var("re", -1, K).var("em", -1, K);
+    w.var("logits", -1, K).var("probs", -1, K);
+    conv(w, "conv2d", "x", "conv_w", "c0", 1, 1, 1).add();
+    w.op("relu6").in("X", "c0").out("Out", "A").f("threshold", 6f).add();
+    w.op("split").in("X", "A").out("Out", "a1", "a2").i("axis", 1).i("num", 2).ints("sections").add();
+    w.op("swish").in("X", "a1").out("Out", "s1").f("beta", 1f).add();
+    w.op("hard_sigmoid").in("X", "a2").out("Out", "s2").f("slope", 0.2f).f("offset", 0.5f).add();
+    w.op("concat").in("X", "s1", "s2").out("Out", "cat").i("axis", 1).add();
+    w.op("conv2d_transpose").in("Input", "cat").in("Filter", "convt_w").out("Output", "ct")
+        .ints("strides", 2, 2).ints("paddings", 0, 0).ints("dilations", 1, 1).i("groups", 1)
+        .ints("output_size").ints("output_padding").s("data_format", "NCHW").s("padding_algorithm", "EXPLICIT")
+        .b("use_cudnn", false).b("use_mkldnn", false).i("workspace_size_MB", 512).b("is_test", true)
+        .b("fuse_relu", false).s("fuse_activation", "").f("fuse_alpha", 0f).f("fuse_beta", 0f)
+        .b("force_fp32_output", false).s("mkldnn_data_type", "float32").add();
+    interp(w, "bilinear_interp_v2", "ct", "bi", "bilinear", 0.5f).add();
+    w.op("sigmoid").in("X", "bi").out("Out", "sg").add();
+    w.op("transpose2").in("X", "sg").out("Out", "t1").out("XShape", "t1x").ints("axis", 0, 2, 3, 1)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).add();
+    w.op("transpose2").in("X", "t1").out("Out", "t2").out("XShape", "t2x").ints("axis", 0, 3, 1, 2)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).add();
+    w.op("unsqueeze2").in("X", "t2").out("Out", "u").out("XShape", "ux").ints("axes", 4).add();
+    w.op("squeeze2").in("X", "u").out("Out", "q").out("XShape", "qx").ints("axes", 4).add();
+    interp(w, "nearest_interp_v2", "q", "ni", "nearest", 0.5f).add();
+    conv(w, "depthwise_conv2d", "ni", "dw_w", "dw", 1, 1, 4).add();
+    w.op("tanh").in("X", "dw").out("Out", "th").add();
+    pool(w, "th", "pp", "avg", 1, true).add();
+    w.op("reshape2").in("X", "pp").out("Out", "r").out("XShape", "rx").ints("shape", -1, 4).add();
+    w.op("dropout").in("X", "r").out("Out", "dr").out("Mask", "drm").f("dropout_prob", 0.3f).b("is_test", true)
+        .s("dropout_implementation", "downgrade_in_infer").b("fix_seed", false).i("seed", 0).add();
+    w.op("mul").in("X", "dr").in("Y", "mul_w").out("Out", "mu").i("x_num_col_dims", 1).i("y_num_col_dims", 1)
+        .b("use_mkldnn", false).f("scale_x", 1f).floats("scale_y", 1f).f("scale_out", 1f)
+        .b("force_fp32_output", false).add();
+    w.op("hard_swish").in("X", "mu").out("Out", "hs").f("threshold", 6f).f("scale", 6f).f("offset", 3f).add();
+    w.op("matmul").in("X", "hs").in("Y", "mm_w").out("Out", "mm").b("transpose_X", false)
+        .b("transpose_Y", false).f("alpha", 1f).add();
+    eltwise(w, "elementwise_sub", "mm", "sub_b", "sb", -1).add();
+    w.op("relu").in("X", "sb").out("Out", "re").add();
+    eltwise(w, "elementwise_mul", "re", "mul_b", "em", -1).add();
+    w.op("scale").in("X", "em").out("Out", "logits").f("scale", 2f).f("bias", 0.1f).b("bias_after_scale", true)
+        .add();
+    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    return w.fetch("probs");
+  }
+
+  private static ProgramWriter.Op interp(ProgramWriter w, String type, String in, String out, String method,
+      float scale) {
+    return w.op(type).in("X", in).out("Out", out).s("interp_method", method).s("data_layout", "NCHW")
+        .i("out_d", -1).i("out_h", -1).i("out_w", -1).floats("scale", scale, scale).b("align_corners", false)
+        .i("align_mode", 1).b("use_mkldnn", false);
+  }
+
   /** A spec for a tiny model written into {@code dir}. */
   static ModelSpec spec(Path dir, String id, String layer, String logits, String output) throws IOException {
     Path yaml = dir.resolve(id + ".yaml");

@@ -1,0 +1,37 @@
+package io.camstream.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camstream.model.ModelSpec;
+import io.camstream.model.ProgramWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every grad-op maker for the ops of common classifier heads (relu6, split, swish, hard_sigmoid, concat,
+ * conv2d_transpose, bilinear/nearest interpolation, sigmoid, transpose2, unsqueeze2/squeeze2, depthwise conv, tanh,
+ * pool2d, reshape2, dropout, mul, hard_swish, matmul, elementwise sub/mul, relu, scale), in one test-written model,
+ * against finite differences through the same model cut at the layer.
+ */
+class HeadOpsIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void gradientsThroughCommonHeadOpsMatchFiniteDifferences() throws Exception {
+    TinyModels.heads().write(dir);
+    ModelSpec spec = TinyModels.spec(dir, "heads", "A", "logits", "probs");
+    try (ModelRuntime rt = new ModelRuntime(spec, dir, EngineFixture.options())) {
+      Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 21, 1f));
+      for (int cls = 0; cls < TinyModels.K; cls++) {
+        float[] seed = new float[TinyModels.K];
+        seed[cls] = 1f;
+        GradientCheck.Result r = GradientCheck.run(rt, "A", x, seed, cls, 16, 16, dir, 1e-2f, 1e-2f);
+        assertThat(java.util.Arrays.stream(r.analytic()).map(Math::abs).max().orElse(0)).as("gradient flows")
+            .isGreaterThan(1e-4);
+        assertThat(r.relativeError()).as("class %d: %s", cls, r).isLessThan(0.02);
+      }
+    }
+  }
+}
