@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Kafka streaming explanation worker: exact Grad-CAM on PaddlePaddle inference models.",
     subcommands = {CommandLine.HelpCommand.class, ExplainCommand.class, LayersCommand.class, BenchCommand.class,
+        CompareCommand.class,
         ModelsCommand.class})
 public final class Main implements Runnable {
 

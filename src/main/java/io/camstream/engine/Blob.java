@@ -19,8 +19,11 @@ public record Blob(long[] shape, float[] data) {
     }
   }
 
-  /** Values of batch item {@code i}. */
+  /** Values of batch item {@code i} (the data itself, not a copy, when the batch has one item). */
   public float[] item(int i) {
+    if (shape[0] == 1 && i == 0) {
+      return data;
+    }
     int per = data.length / (int) shape[0];
     return Arrays.copyOfRange(data, i * per, (i + 1) * per);
   }

@@ -119,9 +119,7 @@ public final class GradOpMakers {
     b.addInputs(Ops.var("SavedVariance", Ops.out(op, "SavedVariance")));
     b.addInputs(Ops.var("Y@GRAD", ctx.outGrad(Ops.out(op, "Y"))));
     b.addOutputs(Ops.var("X@GRAD", ctx.inGrad(x)));
-    // parameter gradients are computed by the kernel anyway; give them throwaway names
-    b.addOutputs(Ops.var("Scale@GRAD", ctx.temp("camstream_bn_scale_grad", Ops.in(op, "Scale"))));
-    b.addOutputs(Ops.var("Bias@GRAD", ctx.temp("camstream_bn_bias_grad", Ops.in(op, "Bias"))));
+    // no Scale@GRAD / Bias@GRAD outputs: the kernel then skips the two per-channel reductions
     ctx.emit(b.build());
   }
 
