@@ -16,7 +16,9 @@ public class UnknownLayerException extends IllegalArgumentException {
       return "";
     }
     List<String> names = g.activations4d(g.fetches().get(0)).stream().map(ProgramGraph.Activation::name)
-        .sorted(Comparator.comparingInt((String n) -> distance(n, layer)).thenComparing(n -> n))
+        // a name the user typed the start of comes first, then the closest by edit distance
+        .sorted(Comparator.comparing((String n) -> !n.startsWith(layer))
+            .thenComparingInt(n -> distance(n, layer)).thenComparing(n -> n))
         .limit(3).toList();
     return names.isEmpty() ? "" : " (did you mean " + String.join(", ", names) + "?)";
   }

@@ -1,0 +1,115 @@
+package io.camstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.camstream.model.grad.UnsupportedOpException;
+import io.camstream.model.proto.Framework.OpDesc;
+import io.camstream.testing.Shared;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Program surgery in plain Java: what the builder emits, and what it refuses before any native call. */
+class ExplainProgramBuilderTest {
+
+  private static ProgramGraph cls;
+  private static ProgramGraph det;
+
+  @BeforeAll
+  static void read() throws Exception {
+    cls = new ProgramGraph(ProgramIO.read(Shared.dir().resolve(
+        "models/ch_ppocr_mobile_v2.0_cls_infer/inference.pdmodel")));
+    det = new ProgramGraph(ProgramIO.read(Shared.dir().resolve("models/ch_PP-OCRv3_det_infer/inference.pdmodel")));
+  }
+
+  @Test
+  void listsTheFourDimensionalActivationsOnThePathToTheOutput() {
+    List<ProgramGraph.Activation> acts = cls.activations4d("linear_1.tmp_1");
+    assertThat(acts).extracting(ProgramGraph.Activation::name)
+        .contains("hard_swish_17.tmp_0", "relu_0.tmp_0", "pool2d_9.tmp_0")
+        .doesNotContain("x", "linear_1.tmp_1", "conv1_weights");
+    assertThat(acts.stream().filter(a -> a.name().equals("hard_swish_17.tmp_0")).findFirst().orElseThrow().opType())
+        .isEqualTo("hard_swish");
+    // every op type on any layer's path has a maker: the builder accepts every listed activation of both models
+    for (ProgramGraph.Activation a : acts) {
+      ExplainProgramBuilder.classification(cls, a.name(), "linear_1.tmp_1", "save_infer_model/scale_0.tmp_1");
+    }
+    for (ProgramGraph.Activation a : det.activations4d("sigmoid_0.tmp_0")) {
+      if (!a.name().equals("sigmoid_0.tmp_0")) {
+        ExplainProgramBuilder.dense(det, a.name(), "sigmoid_0.tmp_0");
+      }
+    }
+  }
+
+  @Test
+  void explainProgramFeedsTheSeedAndFetchesActivationAndGradient() {
+    ExplainProgram p = ExplainProgramBuilder.classification(cls, "hard_swish_17.tmp_0", "linear_1.tmp_1",
+        "save_infer_model/scale_0.tmp_1");
+    assertThat(p.feeds()).containsExactly("x", ExplainProgram.SEED);
+    assertThat(p.fetches()).containsExactly("save_infer_model/scale_0.tmp_1", "linear_1.tmp_1",
+        "hard_swish_17.tmp_0", "hard_swish_17.tmp_0@GRAD");
+    List<OpDesc> ops = p.program().getBlocks(0).getOpsList();
+    List<String> types = ops.stream().map(OpDesc::getType).toList();
+    // forward ops untouched and first, grad ops in reverse order after them
+    assertThat(types.subList(2, 2 + cls.ops().size())).isEqualTo(cls.ops().stream().map(OpDesc::getType).toList());
+    assertThat(types).containsSubsequence("arg_max", "one_hot_v2", "elementwise_add_grad", "matmul_grad",
+        "reshape2_grad", "pool2d_grad", "pool2d_grad");
+    assertThat(types.get(types.size() - 5)).isEqualTo("pool2d_grad");
+    // every variable an op uses is declared
+    Set<String> declared = p.program().getBlocks(0).getVarsList().stream().map(v -> v.getName())
+        .collect(Collectors.toSet());
+    for (OpDesc op : ops) {
+      for (String v : Ops.allInputs(op)) {
+        assertThat(declared).as(op.getType()).contains(v);
+      }
+    }
+  }
+
+  @Test
+  void gradientsOfVariablesWithSeveralConsumersAreSummed() {
+    // hardswish_0.tmp_0 feeds both a conv and a residual add in the detector's backbone
+    ExplainProgram p = ExplainProgramBuilder.dense(det, "hardswish_0.tmp_0", "sigmoid_0.tmp_0");
+    OpDesc sum = p.program().getBlocks(0).getOpsList().stream()
+        .filter(o -> o.getType().equals("sum") && Ops.out(o, "Out").equals("hardswish_0.tmp_0@GRAD"))
+        .findFirst().orElseThrow();
+    assertThat(Ops.args(sum, true, "X")).hasSizeGreaterThan(1).allMatch(n -> n.contains("@RENAME@"));
+  }
+
+  @Test
+  void gradOpsCarryEveryForwardAttribute() {
+    ExplainProgram p = ExplainProgramBuilder.dense(det, "concat_0.tmp_0", "sigmoid_0.tmp_0");
+    OpDesc fwd = det.ops().stream().filter(o -> o.getType().equals("conv2d_transpose")).findFirst().orElseThrow();
+    OpDesc grad = p.program().getBlocks(0).getOpsList().stream()
+        .filter(o -> o.getType().equals("conv2d_transpose_grad")).findFirst().orElseThrow();
+    Set<String> gradAttrs = grad.getAttrsList().stream().map(OpDesc.Attr::getName).collect(Collectors.toSet());
+    for (OpDesc.Attr a : fwd.getAttrsList()) {
+      if (!Set.of("op_callstack", "op_role", "op_role_var", "op_namescope").contains(a.getName())) {
+        assertThat(gradAttrs).contains(a.getName());
+      }
+    }
+  }
+
+  @Test
+  void unknownLayersAndMissingMakersFailInJava() {
+    assertThatThrownBy(() -> ExplainProgramBuilder.classification(cls, "hard_swish_17", "linear_1.tmp_1",
+        "save_infer_model/scale_0.tmp_1"))
+        .isInstanceOf(UnknownLayerException.class).hasMessageContaining("did you mean hard_swish_17.tmp_0");
+    assertThatThrownBy(() -> ExplainProgramBuilder.classification(cls, "fc_0.w_0", "linear_1.tmp_1",
+        "save_infer_model/scale_0.tmp_1")).isInstanceOf(UnknownLayerException.class);
+
+    ProgramWriter w = new ProgramWriter();
+    w.feed("x", -1, 1, 4, 4).param("k", new long[] {1, 1, 1, 1}, new float[] {1f});
+    w.var("c", -1, 1, 4, 4).var("A", -1, 1, 4, 4).var("e", -1, 1, 4, 4).var("y", -1, 1, 4, 4);
+    w.op("conv2d").in("Input", "x").in("Filter", "k").out("Output", "c").add();
+    w.op("relu").in("X", "c").out("Out", "A").add();
+    w.op("erf").in("X", "A").out("Out", "e").add();
+    w.op("sigmoid").in("X", "e").out("Out", "y").add();
+    ProgramGraph g = new ProgramGraph(w.fetch("y").program());
+    assertThatThrownBy(() -> ExplainProgramBuilder.dense(g, "A", "y"))
+        .isInstanceOf(UnsupportedOpException.class)
+        .hasMessage("no gradient maker for op 'erf' on the path from layer 'A' to the target");
+  }
+}
