@@ -1,5 +1,7 @@
 package io.camstream.explain;
 
+import io.camstream.cam.CamMath;
+
 /**
  * How alike two heatmaps are, on the 8-bit heatmaps at the original image size: Pearson correlation of the pixel
  * values, and the IoU of their hottest 20 % of pixels (the regions an engineer would look at).
@@ -12,26 +14,31 @@ public final class Similarity {
 
   public static double pearson(int[] a, int[] b) {
     check(a, b);
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ma += a[i];
-      mb += b[i];
+    float[] fa = toFloat(a);
+    float[] fb = toFloat(b);
+    boolean flatA = isFlat(a);
+    boolean flatB = isFlat(b);
+    if (flatA || flatB) {
+      return flatA && flatB ? 1.0 : 0.0; // two flat maps are the same picture; a flat and a shaped one share nothing
     }
-    ma /= a.length;
-    mb /= b.length;
-    double num = 0;
-    double da = 0;
-    double db = 0;
-    for (int i = 0; i < a.length; i++) {
-      num += (a[i] - ma) * (b[i] - mb);
-      da += (a[i] - ma) * (a[i] - ma);
-      db += (b[i] - mb) * (b[i] - mb);
+    return CamMath.pearson(fa, fb);
+  }
+
+  private static boolean isFlat(int[] v) {
+    for (int x : v) {
+      if (x != v[0]) {
+        return false;
+      }
     }
-    if (da == 0 || db == 0) {
-      return da == db ? 1.0 : 0.0; // two flat maps are the same picture; a flat and a shaped one share nothing
+    return true;
+  }
+
+  private static float[] toFloat(int[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = v[i];
     }
-    return num / Math.sqrt(da * db);
+    return f;
   }
 
   /** IoU of the pixels at or above each map's own 80th percentile. */

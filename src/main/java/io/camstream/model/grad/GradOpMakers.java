@@ -26,7 +26,7 @@ public final class GradOpMakers {
       MAKERS.put(t, activation(t + "_grad", "X"));
     }
     for (String t : List.of("elementwise_add", "elementwise_sub", "elementwise_mul")) {
-      MAKERS.put(t, GradOpMakers::elementwise);
+      MAKERS.put(t, binary(t + "_grad"));
     }
     MAKERS.put("elementwise_div", GradOpMakers::elementwiseDiv);
     MAKERS.put("conv2d", conv("conv2d_grad"));
@@ -38,9 +38,9 @@ public final class GradOpMakers {
     for (String t : List.of("reshape2", "flatten_contiguous_range", "transpose2", "squeeze2", "unsqueeze2")) {
       MAKERS.put(t, viaXShape(t + "_grad"));
     }
-    MAKERS.put("matmul", matmulLike("matmul_grad"));
-    MAKERS.put("matmul_v2", matmulLike("matmul_v2_grad"));
-    MAKERS.put("mul", matmulLike("mul_grad"));
+    MAKERS.put("matmul", binary("matmul_grad"));
+    MAKERS.put("matmul_v2", binary("matmul_v2_grad"));
+    MAKERS.put("mul", binary("mul_grad"));
     MAKERS.put("scale", GradOpMakers::scale);
     MAKERS.put("dropout", GradOpMakers::dropout);
     MAKERS.put("softmax", GradOpMakers::softmax);
@@ -76,13 +76,16 @@ public final class GradOpMakers {
     };
   }
 
-  private static void elementwise(OpDesc op, GradContext ctx) {
-    OpDesc.Builder b = GradOps.like(op, op.getType() + "_grad");
-    GradOps.copyInputs(b, op, "X", "Y");
-    b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))));
-    GradOps.gradOutput(b, op, "X", ctx);
-    GradOps.gradOutput(b, op, "Y", ctx);
-    ctx.emit(b.build());
+  /** Ops of two inputs whose grad op reads X, Y and Out@GRAD (element-wise arithmetic, matrix products). */
+  private static GradOpMaker binary(String gradType) {
+    return (op, ctx) -> {
+      OpDesc.Builder b = GradOps.like(op, gradType);
+      GradOps.copyInputs(b, op, "X", "Y");
+      b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))));
+      GradOps.gradOutput(b, op, "X", ctx);
+      GradOps.gradOutput(b, op, "Y", ctx);
+      ctx.emit(b.build());
+    };
   }
 
   private static void elementwiseDiv(OpDesc op, GradContext ctx) {
@@ -145,17 +148,6 @@ public final class GradOpMakers {
           .addInputs(Ops.var("XShape", Ops.out(op, "XShape")))
           .addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))))
           .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
-    };
-  }
-
-  private static GradOpMaker matmulLike(String gradType) {
-    return (op, ctx) -> {
-      OpDesc.Builder b = GradOps.like(op, gradType);
-      GradOps.copyInputs(b, op, "X", "Y");
-      b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))));
-      GradOps.gradOutput(b, op, "X", ctx);
-      GradOps.gradOutput(b, op, "Y", ctx);
-      ctx.emit(b.build());
     };
   }
 
