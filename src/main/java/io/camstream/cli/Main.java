@@ -9,9 +9,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Kafka streaming explanation worker: exact Grad-CAM on PaddlePaddle inference models.",
-    subcommands = {CommandLine.HelpCommand.class, ExplainCommand.class, LayersCommand.class, BenchCommand.class,
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        ExplainCommand.class,
+        LayersCommand.class,
+        BenchCommand.class,
         CompareCommand.class,
-        ModelsCommand.class})
+        RunCommand.class,
+        ConfigCommand.class,
+        ModelsCommand.class,
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
