@@ -1,5 +1,7 @@
 package io.camstream.attention;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
 /**
@@ -15,9 +17,16 @@ public final class HeatGrid {
   /**
    * @throws IllegalArgumentException for a non-positive size, a length mismatch, or a negative or non-finite value
    */
-  public HeatGrid(int width, int height, double[] values) {
+  @JsonCreator
+  public HeatGrid(
+      @JsonProperty("width") int width,
+      @JsonProperty("height") int height,
+      @JsonProperty("values") double[] values) {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("grid size must be positive, got " + width + "x" + height);
+    }
+    if (values == null) {
+      throw new IllegalArgumentException("grid values are missing");
     }
     if (values.length != (long) width * height) {
       throw new IllegalArgumentException(
@@ -38,10 +47,12 @@ public final class HeatGrid {
     return new HeatGrid(width, height, new double[width * height]);
   }
 
+  @JsonProperty("width")
   public int width() {
     return width;
   }
 
+  @JsonProperty("height")
   public int height() {
     return height;
   }
@@ -52,6 +63,7 @@ public final class HeatGrid {
   }
 
   /** A copy of the row-major values. */
+  @JsonProperty("values")
   public double[] values() {
     return values.clone();
   }

@@ -1,0 +1,133 @@
+package io.camstream.attention;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/** Builds review record JSON as the explainer writes it, for tests of the review role and the statistics. */
+public final class Reviews {
+
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final ObjectNode node = MAPPER.createObjectNode();
+
+  private Reviews(String eventId) {
+    node.put("eventId", eventId);
+    node.put("lineId", "line-1");
+    node.put("cameraId", "cam-1");
+    node.put("timestamp", "2026-11-28T10:00:00Z");
+    ObjectNode image = node.putObject("image");
+    image.putNull("uri");
+    image.put("width", 64);
+    image.put("height", 48);
+    model("cls-a", "1");
+    prediction(0, "ok", 0.41);
+    ObjectNode selection = node.putObject("selection");
+    selection.putArray("reasons").add("low-confidence");
+    selection.putObject("policy");
+    ObjectNode e = node.putObject("explanation");
+    e.put("method", "gradcam");
+    e.put("layer", "conv5");
+    e.put("targetClass", "ok");
+  }
+
+  /** A review of event {@code eventId} on line-1 by model cls-a, predicted "ok", with no grid yet. */
+  public static Reviews review(String eventId) {
+    return new Reviews(eventId);
+  }
+
+  public Reviews line(String lineId) {
+    node.put("lineId", lineId);
+    return this;
+  }
+
+  public Reviews at(Instant t) {
+    node.put("timestamp", t.toString());
+    return this;
+  }
+
+  public Reviews model(String id, String version) {
+    ObjectNode m = node.putObject("model");
+    m.put("id", id);
+    m.put("version", version);
+    m.put("sha256", "ab".repeat(32));
+    return this;
+  }
+
+  public Reviews prediction(int classIndex, String label, double confidence) {
+    ObjectNode p = node.putObject("prediction");
+    p.put("classIndex", classIndex);
+    p.put("label", label);
+    p.put("confidence", confidence);
+    return this;
+  }
+
+  public Reviews reasons(String... reasons) {
+    ArrayNode a = ((ObjectNode) node.get("selection")).putArray("reasons");
+    for (String r : reasons) {
+      a.add(r);
+    }
+    return this;
+  }
+
+  /** The line's ROI in the selecting policy, as fractions of the image. */
+  public Reviews roi(double x, double y, double w, double h) {
+    ObjectNode roi = ((ObjectNode) node.get("selection").get("policy")).putObject("roi");
+    roi.put("x", x);
+    roi.put("y", y);
+    roi.put("w", w);
+    roi.put("h", h);
+    return this;
+  }
+
+  public Reviews grid(int w, int h, double... values) {
+    ObjectNode g = ((ObjectNode) node.get("explanation")).putObject("grid");
+    g.put("width", w);
+    g.put("height", h);
+    ArrayNode a = g.putArray("values");
+    for (double v : values) {
+      a.add(v);
+    }
+    return this;
+  }
+
+  /** Sets image.uri and the artifacts (null URIs for absent ones). */
+  public Reviews files(String imageUri, String overlayUri, String heatmapUri) {
+    ((ObjectNode) node.get("image")).put("uri", imageUri);
+    ObjectNode a = node.putObject("artifacts");
+    a.put("overlay", overlayUri);
+    a.put("heatmap", heatmapUri);
+    return this;
+  }
+
+  /** Hot regions in image pixels and the peak. */
+  public Reviews region(int x, int y, int w, int h, double share) {
+    ObjectNode e = (ObjectNode) node.get("explanation");
+    ArrayNode regions = e.has("regions") ? (ArrayNode) e.get("regions") : e.putArray("regions");
+    ObjectNode r = regions.addObject();
+    r.put("x", x);
+    r.put("y", y);
+    r.put("w", w);
+    r.put("h", h);
+    r.put("share", share);
+    ObjectNode peak = e.putObject("peak");
+    peak.put("x", x + w / 2);
+    peak.put("y", y + h / 2);
+    return this;
+  }
+
+  public Reviews privacy(Object value) {
+    ObjectNode policy = (ObjectNode) node.get("selection").get("policy");
+    policy.set("privacy", MAPPER.valueToTree(value));
+    return this;
+  }
+
+  public ObjectNode node() {
+    return node;
+  }
+
+  public String json() {
+    return node.toString();
+  }
+}
