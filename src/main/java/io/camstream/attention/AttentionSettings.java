@@ -1,5 +1,6 @@
 package io.camstream.attention;
 
+import io.camstream.config.CamstreamConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -53,6 +54,17 @@ public record AttentionSettings(
   /** Defaults: 16x16 grid, thresholds 0.5 and 0.25, 5 reviews, 10 minutes grace, hourly and daily windows. */
   public static AttentionSettings defaults(String alertsTopic) {
     return new AttentionSettings(alertsTopic, 16, 16, 0.5, 0.25, 5, Duration.ofMinutes(10),
+        List.of(WindowSize.HOURLY, WindowSize.DAILY));
+  }
+
+  /** The settings of a camstream config: its alerts topic and {@code attention.*} keys, hourly and daily windows. */
+  public static AttentionSettings from(CamstreamConfig c) {
+    int grid = c.getInt(CamstreamConfig.ATTENTION_GRID_SIZE_CONFIG);
+    return new AttentionSettings(c.topics().alerts(), grid, grid,
+        c.getDouble(CamstreamConfig.ATTENTION_OUTSIDE_ROI_THRESHOLD_CONFIG),
+        c.getDouble(CamstreamConfig.ATTENTION_DRIFT_THRESHOLD_CONFIG),
+        c.getInt(CamstreamConfig.ATTENTION_MIN_REVIEWS_CONFIG),
+        Duration.ofMinutes(c.getLong(CamstreamConfig.ATTENTION_GRACE_MINUTES_CONFIG)),
         List.of(WindowSize.HOURLY, WindowSize.DAILY));
   }
 
