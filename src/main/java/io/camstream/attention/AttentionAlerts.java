@@ -1,8 +1,10 @@
 package io.camstream.attention;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.camstream.event.Alert;
+import io.camstream.event.Json;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,6 +18,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * raises at most one alert of each kind.
  */
 final class AttentionAlerts implements Processor<Windowed<String>, AttentionWindow, String, String> {
+
+  /** Alert kind: too much heat outside the line's ROI. */
+  static final String OUTSIDE_ROI = "attention-outside-roi";
+  /** Alert kind: the heat centroid moved. */
+  static final String CENTROID_DRIFT = "attention-centroid-drift";
 
   /** What is remembered of a key's last final window. */
   record LastWindow(long start, double centroidX, double centroidY) {}
@@ -53,29 +60,29 @@ final class AttentionAlerts implements Processor<Windowed<String>, AttentionWind
       return;
     }
     AttentionKey key = AttentionKey.decode(encoded);
-    AttentionAlert.Window w = new AttentionAlert.Window(
-        Instant.ofEpochMilli(start).toString(), Instant.ofEpochMilli(record.key().window().end()).toString(),
-        size.name());
+    Alert.Window w = new Alert.Window(
+        Instant.ofEpochMilli(start).toString(), Instant.ofEpochMilli(record.key().window().end()).toString());
+    Map<String, Object> extra = Map.of("windowSize", size.name(), "reviews", s.count());
     boolean enough = s.count() >= settings.minReviews();
     if (enough && s.outsideShare() > settings.outsideRoiThreshold()) {
-      emit(record, key, new AttentionAlert(AttentionAlert.OUTSIDE_ROI, key.modelId(), key.lineId(), key.classLabel(),
+      emit(record, key, new Alert(OUTSIDE_ROI, key.modelId(), key.lineId(), key.classLabel(),
           w, s.outsideShare(), settings.outsideRoiThreshold(), String.format(Locale.ROOT,
               "%s window from %s: %.0f%% of the heat of model %s on line %s for class '%s' lies outside the ROI "
                   + "(threshold %.0f%%, %d reviews)",
               size.name(), w.start(), 100 * s.outsideShare(), key.modelId(), key.lineId(), key.classLabel(),
-              100 * settings.outsideRoiThreshold(), s.count())));
+              100 * settings.outsideRoiThreshold(), s.count()), extra));
     }
     if (enough && previous != null) {
       Centroid before = new Centroid(previous.centroidX(), previous.centroidY());
       double drift = before.distanceTo(s.centroid());
       if (drift > settings.driftThreshold()) {
-        emit(record, key, new AttentionAlert(AttentionAlert.CENTROID_DRIFT, key.modelId(), key.lineId(),
+        emit(record, key, new Alert(CENTROID_DRIFT, key.modelId(), key.lineId(),
             key.classLabel(), w, drift, settings.driftThreshold(), String.format(Locale.ROOT,
                 "%s window from %s: the heat centroid of model %s on line %s for class '%s' moved %.2f of the image "
                     + "from (%.2f, %.2f) to (%.2f, %.2f) since the window from %s (threshold %.2f, %d reviews)",
                 size.name(), w.start(), key.modelId(), key.lineId(), key.classLabel(), drift, before.x(), before.y(),
                 s.centroid().x(), s.centroid().y(), Instant.ofEpochMilli(previous.start()), settings.driftThreshold(),
-                s.count())));
+                s.count()), extra));
       }
     }
     if (enough) {
@@ -84,11 +91,7 @@ final class AttentionAlerts implements Processor<Windowed<String>, AttentionWind
     }
   }
 
-  private void emit(Record<Windowed<String>, AttentionWindow> record, AttentionKey key, AttentionAlert alert) {
-    try {
-      context.forward(new Record<>(key.path(), JsonSerde.MAPPER.writeValueAsString(alert), record.timestamp()));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write alert as JSON", e);
-    }
+  private void emit(Record<Windowed<String>, AttentionWindow> record, AttentionKey key, Alert alert) {
+    context.forward(new Record<>(key.path(), Json.string(alert), record.timestamp()));
   }
 }

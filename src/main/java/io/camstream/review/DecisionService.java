@@ -2,6 +2,7 @@ package io.camstream.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camstream.event.ReviewDecision;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,13 +62,8 @@ public final class DecisionService {
     if (queries.review(eventId).isEmpty()) {
       return error(404, "no review with eventId " + eventId);
     }
-    ObjectNode d = Json.MAPPER.createObjectNode();
-    d.put("eventId", eventId);
-    d.put("decision", decision);
-    d.put("label", label);
-    d.put("comment", comment);
-    d.put("reviewer", reviewer);
-    d.put("decidedAt", clock.instant().toString());
+    JsonNode d = Json.MAPPER.valueToTree(new ReviewDecision(eventId, ReviewDecision.Decision.of(decision), label,
+        comment, reviewer, clock.instant().toString()));
 
     Optional<JsonNode> earlier = queries.claim(eventId, d);
     if (earlier.isPresent()) {

@@ -38,6 +38,6 @@ class AttentionAlertsTest {
 
     assertThat(ctx.forwarded()).hasSize(1);
     assertThat(ctx.forwarded().get(0).record().key()).isEqualTo("m/l/c");
-    assertThat(ctx.forwarded().get(0).record().value()).contains("\"kind\":\"attention.outside-roi\"");
+    assertThat(ctx.forwarded().get(0).record().value()).contains("\"kind\":\"attention-outside-roi\"");
   }
 }

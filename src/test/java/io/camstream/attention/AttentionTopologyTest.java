@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.camstream.event.Schemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -88,13 +89,14 @@ class AttentionTopologyTest {
     send(Instant.parse("2026-11-29T00:30:00Z"), TOP_LEFT, true);
 
     List<JsonNode> got = readAlerts();
-    assertThat(got).extracting(a -> a.get("window").get("size").asText() + " " + a.get("window").get("start").asText()
+    assertThat(got).extracting(a -> a.get("windowSize").asText() + " " + a.get("window").get("start").asText()
             + " " + a.get("kind").asText())
         .containsExactly(
-            "hourly 2026-11-28T10:00:00Z attention.outside-roi",
-            "hourly 2026-11-28T11:00:00Z attention.outside-roi",
-            "daily 2026-11-28T00:00:00Z attention.outside-roi");
+            "hourly 2026-11-28T10:00:00Z attention-outside-roi",
+            "hourly 2026-11-28T11:00:00Z attention-outside-roi",
+            "daily 2026-11-28T00:00:00Z attention-outside-roi");
     for (JsonNode a : got) {
+      assertThat(Schemas.violations(Schemas.ALERT, a)).isEmpty();
       assertThat(a.get("value").asDouble()).isCloseTo(1.0, within(1e-12));
       assertThat(a.get("threshold").asDouble()).isEqualTo(0.5);
       assertThat(a.get("modelId").asText()).isEqualTo("cls-a");
@@ -116,7 +118,7 @@ class AttentionTopologyTest {
     List<JsonNode> got = readAlerts();
     assertThat(got).hasSize(1);
     JsonNode a = got.get(0);
-    assertThat(a.get("kind").asText()).isEqualTo(AttentionAlert.CENTROID_DRIFT);
+    assertThat(a.get("kind").asText()).isEqualTo(AttentionAlerts.CENTROID_DRIFT);
     assertThat(a.get("window").get("start").asText()).isEqualTo("2026-11-28T11:00:00Z");
     // from (0.25, 0.25) to (0.75, 0.75)
     assertThat(a.get("value").asDouble()).isCloseTo(Math.sqrt(0.5), within(1e-12));
@@ -128,7 +130,7 @@ class AttentionTopologyTest {
     send(T10, TOP_LEFT, true); // one review only: below minReviews
     reviews.pipeInput("line-1", "{not json", 0L);
     reviews.pipeInput("line-1", Reviews.review("bad").at(T10).grid(2, 2, 1, 2, 3).json(), 0L);
-    reviews.pipeInput("line-1", Reviews.review("no-grid").at(T10).json(), 0L);
+    reviews.pipeInput("line-1", Reviews.review("no-grid").at(T10).noGrid().json(), 0L);
     send(T10.plusSeconds(5), BOTTOM_RIGHT, true);
     send(T10.plus(Duration.ofHours(2)), TOP_LEFT, true);
     assertThat(alerts.isEmpty()).isTrue();

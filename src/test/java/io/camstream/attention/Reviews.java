@@ -18,21 +18,47 @@ public final class Reviews {
     node.put("cameraId", "cam-1");
     node.put("timestamp", "2026-11-28T10:00:00Z");
     ObjectNode image = node.putObject("image");
-    image.putNull("uri");
+    image.put("uri", "file:///var/camstream/images/" + eventId + ".png");
     image.put("width", 64);
     image.put("height", 48);
     model("cls-a", "1");
     prediction(0, "ok", 0.41);
     ObjectNode selection = node.putObject("selection");
     selection.putArray("reasons").add("low-confidence");
-    selection.putObject("policy");
+    ObjectNode policy = selection.putObject("policy");
+    policy.put("enableExplain", true);
+    policy.put("confidenceBelow", 0.6);
+    policy.put("explainNewSamples", true);
+    policy.put("auditSampleRate", 0.0);
+    policy.put("explainAll", false);
+    policy.putNull("targetLayer");
+    policy.putNull("method");
+    policy.put("privacy", "full");
+    policy.putNull("roi");
     ObjectNode e = node.putObject("explanation");
     e.put("method", "gradcam");
     e.put("layer", "conv5");
-    e.put("targetClass", "ok");
+    e.putObject("target").put("kind", "class").put("classIndex", 0);
+    e.put("targetClass", 0);
+    e.putObject("peak").put("x", 0).put("y", 0);
+    e.putArray("regions");
+    grid(1, 1, 0.0);
+    files("file:///var/camstream/images/" + eventId + ".png", null, "file:///var/camstream/artifacts/" + eventId
+        + "-heatmap.png");
+    ObjectNode hashes = node.putObject("hashes");
+    hashes.put("image", "cd".repeat(32));
+    hashes.put("heatmap", "ef".repeat(32));
+    node.putObject("timingsMs").put("engine", 12.5);
+    ObjectNode explainer = node.putObject("explainer");
+    explainer.put("host", "test-host");
+    explainer.put("device", "cpu");
+    explainer.put("version", "test");
   }
 
-  /** A review of event {@code eventId} on line-1 by model cls-a, predicted "ok", with no grid yet. */
+  /**
+   * A schema-valid review of event {@code eventId} on line-1 by model cls-a, predicted "ok", with a 1x1 grid without
+   * heat, no overlay and no ROI.
+   */
   public static Reviews review(String eventId) {
     return new Reviews(eventId);
   }
@@ -117,9 +143,14 @@ public final class Reviews {
     return this;
   }
 
-  public Reviews privacy(Object value) {
-    ObjectNode policy = (ObjectNode) node.get("selection").get("policy");
-    policy.set("privacy", MAPPER.valueToTree(value));
+  public Reviews privacy(String value) {
+    ((ObjectNode) node.get("selection").get("policy")).put("privacy", value);
+    return this;
+  }
+
+  /** Removes the explanation grid (an unusable record for the statistics). */
+  public Reviews noGrid() {
+    ((ObjectNode) node.get("explanation")).remove("grid");
     return this;
   }
 

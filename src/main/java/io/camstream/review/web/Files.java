@@ -27,17 +27,10 @@ final class Files {
     this.imageRoots = imageRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }
 
-  /** True when the policy that selected the review kept raw pixels out (privacy: true, or a mode other than off). */
+  /** True when the policy that selected the review kept raw pixels out ({@code privacy: heatmap-only}). */
   static boolean heatmapOnly(JsonNode review) {
     JsonNode p = review.path("selection").path("policy").path("privacy");
-    if (p.isBoolean()) {
-      return p.asBoolean();
-    }
-    if (p.isTextual()) {
-      String s = p.asText().strip().toLowerCase(Locale.ROOT);
-      return !(s.isEmpty() || s.equals("none") || s.equals("off") || s.equals("false"));
-    }
-    return false;
+    return p.isTextual() && p.asText().strip().toLowerCase(Locale.ROOT).equals("heatmap-only");
   }
 
   /** The UI's links for a review: image, overlay, heatmap (null where there is nothing to show), heatmapOnly. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camstream.attention.AttentionSettings;
 import io.camstream.attention.AttentionWindow;
 import io.camstream.attention.Reviews;
+import io.camstream.event.Schemas;
 import io.camstream.review.DecisionService;
 import io.camstream.review.ReviewFeed;
 import io.camstream.review.ReviewQueries;
@@ -202,6 +203,7 @@ class ReviewServerTest {
 
   @Test
   void decisionsAreIdempotentFirstWins() throws Exception {
+    assertThat(Schemas.violations(Schemas.REVIEW_RECORD, Reviews.review("e1").node())).isEmpty();
     reviews.pipeInput("e1", Reviews.review("e1").json());
     String relabel = "{\"decision\":\"relabel\",\"label\":\"scratch\",\"comment\":\"stain\",\"reviewer\":\"ana\"}";
 
@@ -213,6 +215,7 @@ class ReviewServerTest {
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(published).hasSize(1);
     JsonNode d = Reviews.MAPPER.readTree(published.get(0));
+    assertThat(Schemas.violations(Schemas.REVIEW_DECISION, d)).isEmpty();
     assertThat(d.get("eventId").asText()).isEqualTo("e1");
     assertThat(d.get("decision").asText()).isEqualTo("relabel");
     assertThat(d.get("label").asText()).isEqualTo("scratch");
