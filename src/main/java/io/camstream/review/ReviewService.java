@@ -50,6 +50,12 @@ public final class ReviewService implements RunningRole {
     ReviewFeed feed = new ReviewFeed();
     streams = new KafkaStreams(ReviewTopology.build(settings, attention, feed),
         config.streamsProperties(config.reviewApplicationId()));
+    // Pages that found the stores loading refresh when they become queryable.
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        feed.changed();
+      }
+    });
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("review stream thread failed; replacing it", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

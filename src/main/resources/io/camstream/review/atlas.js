@@ -25,8 +25,9 @@
       render(data);
       $("error").hidden = true;
     } catch (e) {
-      $("error").textContent = "Could not load the atlas: " + e.message;
+      $("error").textContent = "Could not load the atlas: " + e.message + " — retrying";
       $("error").hidden = false;
+      setTimeout(load, 2000);
     }
   }
 

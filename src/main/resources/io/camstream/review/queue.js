@@ -35,8 +35,10 @@
       document.getElementById("error").hidden = true;
     } catch (e) {
       const box = document.getElementById("error");
-      box.textContent = "Could not load the queue: " + e.message;
+      box.textContent = "Could not load the queue: " + e.message + " — retrying";
       box.hidden = false;
+      // stores load after a restart or rebalance: try again rather than wait for the next change
+      setTimeout(load, 2000);
     } finally {
       loading = false;
       if (again) { again = false; load(); }

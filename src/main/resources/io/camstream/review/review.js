@@ -8,10 +8,12 @@
     try {
       const data = await cs.get("/api/reviews/" + encodeURIComponent(eventId));
       review = data.review; links = data.links;
+      $("error").hidden = true;
       show(data);
     } catch (e) {
       $("error").textContent = "Could not load review " + eventId + ": " + e.message;
       $("error").hidden = false;
+      if (!/no review/.test(e.message)) setTimeout(load, 2000);
     }
   }
 
@@ -22,9 +24,15 @@
     $("p-label").textContent = p.label ?? (p.classIndex ?? "—");
     $("p-conf").textContent = p.confidence !== undefined ? "confidence " + Number(p.confidence).toFixed(3) : "";
     $("p-conf").className = "num" + (p.confidence < 0.5 ? " low" : "");
-    const mp = ex.modelPrediction;
-    $("p-target").textContent = (ex.targetClass ?? "—")
-      + (mp ? "  (model now says " + (mp.label ?? mp.classIndex) + " " + Number(mp.score).toFixed(3) + ")" : "");
+    const mp = ex.modelPrediction, tc = ex.targetClass;
+    const tcLabel = tc === undefined || tc === null ? null
+      : (tc === p.classIndex && p.label) ? p.label : (mp && tc === mp.classIndex && mp.label) ? mp.label : null;
+    $("p-target").textContent = (tc === undefined || tc === null) ? (ex.target ? JSON.stringify(ex.target) : "—")
+      : (tcLabel ? tcLabel + " (class " + tc + ")" : "class " + tc);
+    if (mp) {
+      $("p-target").append(cs.el("div", { className: "muted" },
+        "model now says " + (mp.label ?? mp.classIndex) + " " + Number(mp.score).toFixed(3)));
+    }
     const reasons = ((r.selection || {}).reasons || []).map(x => typeof x === "object" ? (x.code || x.reason || x.kind || JSON.stringify(x)) : x);
     $("p-reasons").replaceChildren(...reasons.map(x => cs.el("span", { className: "chip" }, x)));
     $("p-method").textContent = [ex.method, ex.layer].filter(Boolean).join(" on ") || "—";
@@ -45,6 +53,8 @@
   function stage() {
     const w = (review.image || {}).width || 4, h = (review.image || {}).height || 3;
     $("stage").style.aspectRatio = w + " / " + h;
+    // the whole image and its controls fit the window, however tall the image is
+    $("stage").style.width = "min(100%, calc((100vh - 190px) * " + (w / h).toFixed(4) + "))";
     const orig = $("img-original"), over = $("img-overlay");
     if (links.image) { orig.src = links.image; } else { orig.hidden = true; $("t-original").disabled = true; $("t-original").checked = false; }
     if (links.overlay) { over.src = links.overlay; } else { over.hidden = true; $("t-overlay").disabled = true; $("t-overlay").checked = false; }

@@ -81,11 +81,23 @@ public final class Reviews {
     return this;
   }
 
+  /** The event's prediction; the explanation targets the same class. */
   public Reviews prediction(int classIndex, String label, double confidence) {
     ObjectNode p = node.putObject("prediction");
     p.put("classIndex", classIndex);
     p.put("label", label);
     p.put("confidence", confidence);
+    if (node.get("explanation") instanceof ObjectNode e) {
+      e.put("targetClass", classIndex);
+      ((ObjectNode) e.get("target")).put("classIndex", classIndex);
+    }
+    return this;
+  }
+
+  /** The original image's size in pixels. */
+  public Reviews size(int width, int height) {
+    ((ObjectNode) node.get("image")).put("width", width);
+    ((ObjectNode) node.get("image")).put("height", height);
     return this;
   }
 

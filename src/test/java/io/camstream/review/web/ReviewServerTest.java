@@ -157,6 +157,25 @@ class ReviewServerTest {
   }
 
   @Test
+  void eventStreamAnnouncesEveryStoredReview() throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/api/events"))
+        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(
+        "text/event-stream"));
+    java.util.Iterator<String> lines = r.body().iterator();
+    assertThat(lines.next()).isEqualTo("retry: 2000");
+    assertThat(lines.next()).isEqualTo("event: change");
+    assertThat(lines.next()).isEqualTo("data: 0");
+    assertThat(lines.next()).isEmpty();
+    reviews.pipeInput("e1", Reviews.review("e1").json());
+    assertThat(lines.next()).isEqualTo("event: change");
+    assertThat(lines.next()).isEqualTo("data: 1");
+    r.body().close();
+  }
+
+  @Test
   void loginSetsAnHttpOnlyCookieThatIsNotTheToken() throws Exception {
     HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/login"))
         .header("Content-Type", "application/x-www-form-urlencoded");
