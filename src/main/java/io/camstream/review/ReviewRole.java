@@ -1,5 +1,7 @@
 package io.camstream.review;
 
+import io.camstream.attention.AttentionSettings;
+import io.camstream.config.CamstreamConfig;
 import io.camstream.topology.Role;
 import io.camstream.topology.RoleContext;
 import io.camstream.topology.RunningRole;
@@ -18,5 +20,10 @@ public final class ReviewRole implements Role {
   @Override
   public RunningRole start(RoleContext context) {
     return ReviewService.start(context.config());
+  }
+
+  @Override
+  public org.apache.kafka.streams.Topology topology(CamstreamConfig config) {
+    return ReviewTopology.build(ReviewSettings.from(config), AttentionSettings.from(config), new ReviewFeed());
   }
 }
