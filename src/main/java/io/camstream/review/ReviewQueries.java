@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads reviews and decisions from the stores. Decisions this process published but the stream has not yet stored
@@ -94,13 +95,17 @@ public final class ReviewQueries {
 
   private List<JsonNode> openReviews() {
     List<JsonNode> out = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, String> decided = stores.decisions();
     try (KeyValueIterator<String, String> it = stores.reviews().all()) {
       while (it.hasNext()) {
         KeyValue<String, String> kv = it.next();
-        if (ledger.containsKey(kv.key) || stores.decisions().get(kv.key) != null) {
+        if (decided.get(kv.key) != null) {
+          ledger.remove(kv.key); // the topic has it now; the ledger only bridges the gap
           continue;
         }
-        Json.object(kv.value).ifPresent(out::add);
+        if (!ledger.containsKey(kv.key)) {
+          Json.object(kv.value).ifPresent(out::add);
+        }
       }
     }
     return out;

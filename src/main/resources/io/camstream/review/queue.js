@@ -45,7 +45,12 @@
     }
   }
 
+  let shown = null;
   function render(items) {
+    // unchanged data keeps the rows as they are, so a row does not vanish under the reviewer's pointer
+    const key = JSON.stringify(items);
+    if (key === shown) return;
+    shown = key;
     const rows = document.getElementById("rows");
     rows.replaceChildren(...items.map(r => {
       const thumb = r.links.overlay || r.links.heatmap;

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -89,17 +90,22 @@ class ReviewUiIT {
         // the record arrives after the queue is open: it appears by live update
         kafka.produce(List.of(new ProducerRecord<>(config.topics().reviews(), bytes(eventId), bytes(review.json()))));
         By row = By.cssSelector("tr.item[data-event-id='" + eventId + "']");
-        WebElement item;
+        String rowText;
         try {
-          item = wait.until(ExpectedConditions.elementToBeClickable(row));
+          // the list re-renders on every live update: find, read and click the row in one retried step
+          rowText = wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            WebElement item = d.findElement(row);
+            String text = item.getText();
+            item.click();
+            return text;
+          });
         } catch (org.openqa.selenium.TimeoutException e) {
           throw new AssertionError("review " + eventId + " did not appear in the queue; streams " + service.state()
               + ", page: " + browser.findElement(By.tagName("main")).getText() + ", API: " + HttpClient.newHttpClient()
               .send(HttpRequest.newBuilder(URI.create(base + "/api/reviews")).header("Authorization", "Bearer "
                   + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body(), e);
         }
-        assertThat(item.getText()).contains("line-7", "scratch", "0.420", "low-confidence", "audit-sample");
-        item.click();
+        assertThat(rowText).contains("line-7", "scratch", "0.420", "low-confidence", "audit-sample");
 
         wait.until(d -> js(d, "const i = document.getElementById('img-overlay');"
             + " return i.complete && i.naturalWidth > 0 ? i.naturalWidth : 0;").equals(480L));

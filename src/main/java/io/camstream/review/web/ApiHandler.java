@@ -17,6 +17,7 @@ import io.camstream.review.ReviewFeed;
 import io.camstream.review.ReviewFilter;
 import io.camstream.review.ReviewQueries;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -76,7 +77,11 @@ final class ApiHandler implements HttpHandler {
   private void route(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
     String method = ex.getRequestMethod();
-    List<String> parts = List.of(path.substring("/api/".length()).split("/", -1));
+    // split the raw path so an eventId with an encoded '/' stays one segment
+    List<String> parts = new ArrayList<>();
+    for (String raw : ex.getRequestURI().getRawPath().substring("/api/".length()).split("/", -1)) {
+      parts.add(URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
+    }
     if (parts.get(0).equals("reviews")) {
       if (parts.size() == 1 && method.equals("GET")) {
         list(ex);

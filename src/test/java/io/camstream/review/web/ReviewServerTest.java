@@ -218,6 +218,12 @@ class ReviewServerTest {
     JsonNode one = json(authed("/api/reviews/e1"));
     assertThat(one.get("decision").get("reviewer").asText()).isEqualTo("ana");
     assertThat(authed("/api/reviews/nope").statusCode()).isEqualTo(404);
+
+    // event ids are opaque: a slash or plus survives the round trip
+    reviews.pipeInput("x", Reviews.review("cam/7+a b").json());
+    String encoded = java.net.URLEncoder.encode("cam/7+a b", StandardCharsets.UTF_8).replace("+", "%20");
+    assertThat(json(authed("/api/reviews/" + encoded)).get("review").get("eventId").asText()).isEqualTo("cam/7+a b");
+    assertThat(decide(encoded, "{\"decision\":\"confirm\"}").statusCode()).isEqualTo(201);
   }
 
   @Test
