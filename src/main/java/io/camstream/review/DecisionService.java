@@ -3,6 +3,7 @@ package io.camstream.review;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camstream.event.ReviewDecision;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,15 +34,26 @@ public final class DecisionService {
   private final ReviewQueries queries;
   private final Sink sink;
   private final Clock clock;
+  private final MeterRegistry meters;
 
-  public DecisionService(ReviewQueries queries, Sink sink, Clock clock) {
+  /** Counts every answer in {@code camstream.review.decisions} tagged with its outcome and HTTP status. */
+  public DecisionService(ReviewQueries queries, Sink sink, Clock clock, MeterRegistry meters) {
     this.queries = queries;
     this.sink = sink;
     this.clock = clock;
+    this.meters = meters;
   }
 
   /** Handles a decision request body for an event. */
   public Outcome decide(String eventId, JsonNode request) {
+    Outcome o = handle(eventId, request);
+    String outcome = o.body().has("status") ? o.body().get("status").asText() : "refused";
+    meters.counter("camstream.review.decisions", "outcome", outcome, "status", String.valueOf(o.status()))
+        .increment();
+    return o;
+  }
+
+  private Outcome handle(String eventId, JsonNode request) {
     if (request == null || !request.isObject()) {
       return error(400, "the body must be a JSON object {decision, label?, comment?, reviewer?}");
     }

@@ -19,7 +19,7 @@ public final class ReviewRole implements Role {
 
   @Override
   public RunningRole start(RoleContext context) {
-    return ReviewService.start(context.config());
+    return ReviewService.start(context.config(), context.meters());
   }
 
   @Override

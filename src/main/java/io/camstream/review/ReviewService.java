@@ -8,7 +8,12 @@ import io.camstream.topology.RunningRole;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,7 +44,7 @@ public final class ReviewService implements RunningRole {
   private final ReviewServer server;
   private final String token;
 
-  private ReviewService(CamstreamConfig config) {
+  private ReviewService(CamstreamConfig config, MeterRegistry meters) {
     ReviewSettings settings = ReviewSettings.from(config);
     if (settings.token().isEmpty()) {
       settings = settings.withToken(generateToken());
@@ -70,7 +75,8 @@ public final class ReviewService implements RunningRole {
     DecisionService decisions = new DecisionService(queries,
         (eventId, json) -> producer.send(new ProducerRecord<>(decisionsTopic, eventId, json)).get(30,
             TimeUnit.SECONDS),
-        Clock.systemUTC());
+        Clock.systemUTC(), meters);
+    new KafkaStreamsMetrics(streams, List.of(Tag.of("role", ReviewRole.NAME))).bindTo(meters);
     streams.start();
     try {
       server = new ReviewServer(settings, attention, queries, decisions, feed);
@@ -87,8 +93,13 @@ public final class ReviewService implements RunningRole {
    * Starts the review role on a config whose {@code bootstrap.servers} is set and whose topics exist (the caller
    * starts an embedded broker and creates topics first).
    */
+  public static ReviewService start(CamstreamConfig config, MeterRegistry meters) {
+    return new ReviewService(config, meters);
+  }
+
+  /** {@link #start(CamstreamConfig, MeterRegistry)} without metrics export. */
   public static ReviewService start(CamstreamConfig config) {
-    return new ReviewService(config);
+    return start(config, new SimpleMeterRegistry());
   }
 
   @Override

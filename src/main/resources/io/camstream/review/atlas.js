@@ -47,7 +47,7 @@
         cs.el("div", { className: "cap" },
           cs.el("b", {}, w.key.classLabel), " · ", w.key.lineId, " · ", w.key.modelId, cs.el("br"),
           cs.el("span", { className: "muted num" }, cs.time(w.start) + " → " + cs.time(w.end)), cs.el("br"),
-          cs.el("span", { className: "num" }, w.count + " reviews · "),
+          cs.el("span", { className: "num" }, w.count + (w.count === 1 ? " review · " : " reviews · ")),
           cs.el("span", { className: "num" + (outside ? " bad" : "") }, cs.pct(w.outsideShare) + " outside ROI"),
           cs.el("br"),
           cs.el("span", { className: "num muted" }, "centroid (" + c.x.toFixed(2) + ", " + c.y.toFixed(2)

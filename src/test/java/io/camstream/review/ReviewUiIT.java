@@ -93,6 +93,8 @@ class ReviewUiIT {
         String rowText;
         try {
           // the list re-renders on every live update: find, read and click the row in one retried step
+          wait.until(ExpectedConditions.presenceOfElementLocated(row));
+          Files.write(Path.of("/tmp/review-queue.png"), browser.getScreenshotAs(OutputType.BYTES));
           rowText = wait.ignoring(StaleElementReferenceException.class).until(d -> {
             WebElement item = d.findElement(row);
             String text = item.getText();
@@ -163,7 +165,8 @@ class ReviewUiIT {
             + " return i && i.complete ? i.naturalWidth : 0;")).intValue() > 0);
         assertThat(js(browser, "return document.querySelector('img.mean').naturalWidth;")).isEqualTo(256L);
         assertThat(browser.findElement(By.cssSelector(".card .cap")).getText())
-            .contains("scratch", "line-7", "1 reviews", "100% outside ROI");
+            .contains("scratch", "line-7", "1 review ·", "100% outside ROI");
+        Files.write(Path.of("/tmp/review-atlas.png"), browser.getScreenshotAs(OutputType.BYTES));
       } finally {
         browser.quit();
       }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import javax.imageio.ImageIO;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -53,6 +54,7 @@ class ReviewServerTest {
   private final List<String> published = new ArrayList<>();
   private ReviewServer server;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private Path artifacts;
   private Path images;
 
@@ -91,7 +93,7 @@ class ReviewServerTest {
       synchronized (published) {
         published.add(json);
       }
-    }, Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC));
+    }, Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC), meters);
     server = new ReviewServer(settings, attention, queries, decisions, feed);
   }
 
@@ -264,6 +266,10 @@ class ReviewServerTest {
         .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("decision=reject")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(form.statusCode()).isEqualTo(415);
+    assertThat(meters.counter("camstream.review.decisions", "outcome", "published", "status", "201").count())
+        .isEqualTo(1);
+    assertThat(meters.counter("camstream.review.decisions", "outcome", "conflict", "status", "409").count())
+        .isEqualTo(1);
   }
 
   @Test
