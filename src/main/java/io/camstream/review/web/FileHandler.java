@@ -21,6 +21,17 @@ final class FileHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
+    try {
+      serve(ex);
+    } catch (java.nio.file.NoSuchFileException e) {
+      Http.error(ex, 404, "gone: " + ex.getRequestURI().getPath());
+    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+      ex.getResponseHeaders().set("Retry-After", "2");
+      Http.error(ex, 503, "the review stores are loading, try again in a moment");
+    }
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
     if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
       Http.error(ex, 405, "method not allowed");
       return;

@@ -24,6 +24,14 @@ final class LoginHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
+    try {
+      serve(ex);
+    } catch (Http.Failure f) {
+      Http.error(ex, f.status, f.getMessage());
+    }
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
     if (path.equals("/logout")) {
       ex.getResponseHeaders().add("Set-Cookie", TokenAuth.COOKIE + "=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict");
