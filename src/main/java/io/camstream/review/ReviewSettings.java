@@ -1,0 +1,35 @@
+package io.camstream.review;
+
+import io.camstream.config.CamstreamConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the review role needs to know.
+ *
+ * @param reviewsTopic review records to show (JSON, key = eventId)
+ * @param decisionsTopic where decisions go (JSON, key = eventId)
+ * @param artifactsDir the only directory {@code /artifacts/...} serves from
+ * @param imageRoots the only directories original images ({@code file:} URIs) are served from
+ * @param port HTTP port; 0 picks a free one
+ * @param token the access token; empty means one is generated at start
+ */
+public record ReviewSettings(
+    String reviewsTopic, String decisionsTopic, Path artifactsDir, List<Path> imageRoots, int port, String token) {
+
+  public ReviewSettings {
+    imageRoots = List.copyOf(imageRoots);
+    token = token == null ? "" : token;
+  }
+
+  /** The settings of a camstream config. */
+  public static ReviewSettings from(CamstreamConfig c) {
+    return new ReviewSettings(c.topics().reviews(), c.topics().decisions(), c.artifactsDir(), c.imageFileRoots(),
+        c.reviewPort(), c.reviewToken());
+  }
+
+  /** A copy with the token replaced, e.g. by a generated one. */
+  public ReviewSettings withToken(String newToken) {
+    return new ReviewSettings(reviewsTopic, decisionsTopic, artifactsDir, imageRoots, port, newToken);
+  }
+}

@@ -1,0 +1,22 @@
+package io.camstream.review;
+
+import io.camstream.attention.AttentionWindow;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * The queryable state the web server reads: a running Kafka Streams instance in production, a
+ * TopologyTestDriver in tests. Every method may throw {@link org.apache.kafka.streams.errors.InvalidStateStoreException}
+ * while the stores are being restored or rebalanced; the API answers 503 then.
+ */
+public interface ReviewStores {
+
+  /** Review record JSON by eventId. */
+  ReadOnlyKeyValueStore<String, String> reviews();
+
+  /** Decision record JSON by eventId (the first decision for an event). */
+  ReadOnlyKeyValueStore<String, String> decisions();
+
+  /** Attention aggregates of one window size (hourly, daily) by encoded key and window start. */
+  ReadOnlyWindowStore<String, AttentionWindow> attention(String windowName);
+}
