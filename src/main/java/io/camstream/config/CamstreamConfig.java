@@ -1,0 +1,397 @@
+package io.camstream.config;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every camstream setting, declared once: key, type, default, validator, importance and documentation.
+ *
+ * <p>Values come from (later wins) the defaults below, a config file (YAML or .properties), environment variables
+ * {@code CAMSTREAM_<KEY>} (upper case, dots as underscores) and command-line flags; see {@link ConfigLoader}. Two
+ * prefixes pass through untouched: {@code streams.*} to Kafka Streams and {@code kafka.*} to every Kafka client
+ * (security settings, for example).
+ */
+public final class CamstreamConfig extends AbstractConfig {
+
+  /** Prefix for settings handed to Kafka Streams as they are (e.g. {@code streams.num.stream.threads}). */
+  public static final String STREAMS_PREFIX = "streams.";
+  /** Prefix for settings handed to every Kafka client (admin, producer, consumer, streams). */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  private static final String BOOTSTRAP_SERVERS_DOC =
+      "Kafka brokers as host:port,... Empty starts an in-process single-node KRaft broker keeping its data under "
+          + "data.dir.";
+  public static final String DATA_DIR_CONFIG = "data.dir";
+  private static final String DATA_DIR_DOC =
+      "Local directory for the embedded broker's log, Kafka Streams state and (by default) artifacts.";
+
+  public static final String TOPIC_EVENTS_CONFIG = "topic.events";
+  private static final String TOPIC_EVENTS_DOC = "Input: inference events (JSON, key = lineId).";
+  public static final String TOPIC_REQUESTS_CONFIG = "topic.requests";
+  private static final String TOPIC_REQUESTS_DOC = "Router output: explain requests (JSON, key = lineId).";
+  public static final String TOPIC_REVIEWS_CONFIG = "topic.reviews";
+  private static final String TOPIC_REVIEWS_DOC = "Explainer output: review records (JSON, key = eventId).";
+  public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
+  private static final String TOPIC_DLQ_DOC =
+      "Dead letters: original record bytes and key, reason in camstream.dlq.* headers.";
+  public static final String TOPIC_POLICIES_CONFIG = "topic.policies";
+  private static final String TOPIC_POLICIES_DOC =
+      "Live policy overrides (compacted; key = model:<id> | line:<lineId> | line:<lineId>|model:<id>).";
+  public static final String TOPIC_DECISIONS_CONFIG = "topic.decisions";
+  private static final String TOPIC_DECISIONS_DOC = "Review decisions from the review UI (JSON, key = eventId).";
+  public static final String TOPIC_ALERTS_CONFIG = "topic.alerts";
+  private static final String TOPIC_ALERTS_DOC = "Attention analytics alerts (JSON).";
+  public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+  private static final String TOPIC_PARTITIONS_DOC =
+      "Partitions of topics camstream creates; bounds how many router/explainer threads can work in parallel.";
+  public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
+  private static final String TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of topics camstream creates.";
+  public static final String TOPIC_RETENTION_HOURS_CONFIG = "topic.retention.hours";
+  private static final String TOPIC_RETENTION_HOURS_DOC =
+      "Retention of the event, request, review, decision, alert and DLQ topics (audit replay reaches this far "
+          + "back); -1 keeps records forever. The policies topic is compacted instead.";
+
+  public static final String ROUTER_APPLICATION_ID_CONFIG = "router.application.id";
+  private static final String ROUTER_APPLICATION_ID_DOC = "Kafka Streams application.id of the router role.";
+  public static final String EXPLAINER_APPLICATION_ID_CONFIG = "explainer.application.id";
+  private static final String EXPLAINER_APPLICATION_ID_DOC = "Kafka Streams application.id of the explainer role.";
+  public static final String REVIEW_APPLICATION_ID_CONFIG = "review.application.id";
+  private static final String REVIEW_APPLICATION_ID_DOC =
+      "Kafka application/group id of the review role.";
+
+  public static final String MODELS_DIR_CONFIG = "models.dir";
+  private static final String MODELS_DIR_DOC =
+      "Directory of model spec YAML files (top-level id and version); only these models are routed and explained.";
+  public static final String POLICY_FILE_CONFIG = "policy.file";
+  private static final String POLICY_FILE_DOC =
+      "YAML file of policy defaults and per line/model policies; empty uses the built-in defaults. Live overrides "
+          + "on the policies topic win over it.";
+
+  public static final String IMAGE_URI_SCHEMES_CONFIG = "image.uri.schemes";
+  private static final String IMAGE_URI_SCHEMES_DOC =
+      "Image URI schemes accepted at all (file, http, https, s3, data); each is further limited by the keys below.";
+  public static final String IMAGE_FILE_ROOTS_CONFIG = "image.file.roots";
+  private static final String IMAGE_FILE_ROOTS_DOC =
+      "Directories file: image URIs must lie under (after normalising '..'); empty rejects every file: URI.";
+  public static final String IMAGE_HTTP_HOSTS_CONFIG = "image.http.hosts";
+  private static final String IMAGE_HTTP_HOSTS_DOC =
+      "Hosts (host or host:port) http(s): image URIs may name; empty rejects every http(s): URI.";
+  public static final String IMAGE_S3_BUCKETS_CONFIG = "image.s3.buckets";
+  private static final String IMAGE_S3_BUCKETS_DOC =
+      "Buckets s3: image URIs may name; empty rejects every s3: URI.";
+  public static final String IMAGE_DATA_MAX_BYTES_CONFIG = "image.data.max.bytes";
+  private static final String IMAGE_DATA_MAX_BYTES_DOC =
+      "Largest decoded payload of a data: image URI; also the cap on any fetched image.";
+  public static final String IMAGE_MAX_PIXELS_CONFIG = "image.max.pixels";
+  private static final String IMAGE_MAX_PIXELS_DOC = "Largest image (width x height) that is decoded and explained.";
+
+  public static final String EXPLAINER_BATCH_MAX_SIZE_CONFIG = "explainer.batch.max.size";
+  private static final String EXPLAINER_BATCH_MAX_SIZE_DOC = "Most explain requests in one micro-batch.";
+  public static final String EXPLAINER_BATCH_LINGER_MS_CONFIG = "explainer.batch.linger.ms";
+  private static final String EXPLAINER_BATCH_LINGER_MS_DOC =
+      "Longest a request waits for its micro-batch to fill before the batch runs anyway.";
+  public static final String EXPLAINER_DEVICES_CONFIG = "explainer.devices";
+  private static final String EXPLAINER_DEVICES_DOC = "Devices predictors run on: cpu, gpu:0, gpu:1, ...";
+  public static final String EXPLAINER_POOL_SIZE_PER_DEVICE_CONFIG = "explainer.pool.size.per.device";
+  private static final String EXPLAINER_POOL_SIZE_PER_DEVICE_DOC = "Predictors (worker threads) per device.";
+
+  public static final String ARTIFACTS_DIR_CONFIG = "artifacts.dir";
+  private static final String ARTIFACTS_DIR_DOC = "Where overlays and heatmaps are written; empty means <data.dir>/artifacts.";
+  public static final String ARTIFACTS_RETENTION_HOURS_CONFIG = "artifacts.retention.hours";
+  private static final String ARTIFACTS_RETENTION_HOURS_DOC =
+      "Artifacts older than this are deleted; -1 keeps them forever.";
+
+  public static final String METRICS_PORT_CONFIG = "metrics.port";
+  private static final String METRICS_PORT_DOC =
+      "Port of the /metrics (Prometheus) and /health endpoints; 0 picks a free port, -1 disables them.";
+  public static final String REVIEW_PORT_CONFIG = "review.port";
+  private static final String REVIEW_PORT_DOC = "Port of the review UI; 0 picks a free port.";
+  public static final String REVIEW_TOKEN_CONFIG = "review.token";
+  private static final String REVIEW_TOKEN_DOC =
+      "Bearer token the review UI requires for decisions; empty allows anyone who can reach the port.";
+
+  private static final ConfigDef CONFIG = new ConfigDef()
+      .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+      .define(DATA_DIR_CONFIG, Type.STRING, "./camstream-data", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          DATA_DIR_DOC)
+      .define(MODELS_DIR_CONFIG, Type.STRING, "models", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          MODELS_DIR_DOC)
+      .define(POLICY_FILE_CONFIG, Type.STRING, "", Importance.HIGH, POLICY_FILE_DOC)
+      .define(TOPIC_EVENTS_CONFIG, Type.STRING, "inspection.inference-events",
+          new ConfigDef.NonEmptyString(), Importance.HIGH, TOPIC_EVENTS_DOC)
+      .define(TOPIC_REQUESTS_CONFIG, Type.STRING, "camstream.explain-requests", new ConfigDef.NonEmptyString(),
+          Importance.MEDIUM, TOPIC_REQUESTS_DOC)
+      .define(TOPIC_REVIEWS_CONFIG, Type.STRING, "camstream.reviews", new ConfigDef.NonEmptyString(),
+          Importance.HIGH, TOPIC_REVIEWS_DOC)
+      .define(TOPIC_DLQ_CONFIG, Type.STRING, "camstream.dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          TOPIC_DLQ_DOC)
+      .define(TOPIC_POLICIES_CONFIG, Type.STRING, "camstream.policies", new ConfigDef.NonEmptyString(),
+          Importance.MEDIUM, TOPIC_POLICIES_DOC)
+      .define(TOPIC_DECISIONS_CONFIG, Type.STRING, "camstream.review-decisions", new ConfigDef.NonEmptyString(),
+          Importance.MEDIUM, TOPIC_DECISIONS_DOC)
+      .define(TOPIC_ALERTS_CONFIG, Type.STRING, "camstream.alerts", new ConfigDef.NonEmptyString(),
+          Importance.MEDIUM, TOPIC_ALERTS_DOC)
+      .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          TOPIC_PARTITIONS_DOC)
+      .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          TOPIC_REPLICATION_FACTOR_DOC)
+      .define(TOPIC_RETENTION_HOURS_CONFIG, Type.LONG, 168L, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+          TOPIC_RETENTION_HOURS_DOC)
+      .define(ROUTER_APPLICATION_ID_CONFIG, Type.STRING, "camstream-router", new ConfigDef.NonEmptyString(),
+          Importance.LOW, ROUTER_APPLICATION_ID_DOC)
+      .define(EXPLAINER_APPLICATION_ID_CONFIG, Type.STRING, "camstream-explainer", new ConfigDef.NonEmptyString(),
+          Importance.LOW, EXPLAINER_APPLICATION_ID_DOC)
+      .define(REVIEW_APPLICATION_ID_CONFIG, Type.STRING, "camstream-review", new ConfigDef.NonEmptyString(),
+          Importance.LOW, REVIEW_APPLICATION_ID_DOC)
+      .define(IMAGE_URI_SCHEMES_CONFIG, Type.LIST, List.of("file", "http", "https", "s3", "data"),
+          ConfigDef.ValidList.in("file", "http", "https", "s3", "data"), Importance.HIGH, IMAGE_URI_SCHEMES_DOC)
+      .define(IMAGE_FILE_ROOTS_CONFIG, Type.LIST, List.of(), Importance.HIGH, IMAGE_FILE_ROOTS_DOC)
+      .define(IMAGE_HTTP_HOSTS_CONFIG, Type.LIST, List.of(), Importance.HIGH, IMAGE_HTTP_HOSTS_DOC)
+      .define(IMAGE_S3_BUCKETS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, IMAGE_S3_BUCKETS_DOC)
+      .define(IMAGE_DATA_MAX_BYTES_CONFIG, Type.INT, 8 * 1024 * 1024, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+          IMAGE_DATA_MAX_BYTES_DOC)
+      .define(IMAGE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          IMAGE_MAX_PIXELS_DOC)
+      .define(EXPLAINER_BATCH_MAX_SIZE_CONFIG, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          EXPLAINER_BATCH_MAX_SIZE_DOC)
+      .define(EXPLAINER_BATCH_LINGER_MS_CONFIG, Type.LONG, 50L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+          EXPLAINER_BATCH_LINGER_MS_DOC)
+      .define(EXPLAINER_DEVICES_CONFIG, Type.LIST, List.of("cpu"), new DeviceListValidator(), Importance.HIGH,
+          EXPLAINER_DEVICES_DOC)
+      .define(EXPLAINER_POOL_SIZE_PER_DEVICE_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.HIGH,
+          EXPLAINER_POOL_SIZE_PER_DEVICE_DOC)
+      .define(ARTIFACTS_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, ARTIFACTS_DIR_DOC)
+      .define(ARTIFACTS_RETENTION_HOURS_CONFIG, Type.LONG, 168L, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+          ARTIFACTS_RETENTION_HOURS_DOC)
+      .define(METRICS_PORT_CONFIG, Type.INT, 9400, ConfigDef.Range.between(-1, 65535), Importance.LOW,
+          METRICS_PORT_DOC)
+      .define(REVIEW_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.LOW, REVIEW_PORT_DOC)
+      .define(REVIEW_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, REVIEW_TOKEN_DOC);
+
+  /** Builds a config from raw key/value pairs (strings or typed values); throws ConfigException when invalid. */
+  public CamstreamConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+    for (Object key : props.keySet()) {
+      String k = String.valueOf(key);
+      if (!CONFIG.names().contains(k) && !k.startsWith(STREAMS_PREFIX) && !k.startsWith(KAFKA_PREFIX)) {
+        throw new org.apache.kafka.common.config.ConfigException(
+            "unknown config key '" + k + "' (run `camstream config` for the list)");
+      }
+    }
+  }
+
+  /** All defaults; what tests and {@code camstream config} start from. */
+  public static CamstreamConfig defaults() {
+    return new CamstreamConfig(Map.of());
+  }
+
+  /** The declared keys, for documentation and env-variable lookup. */
+  public static ConfigDef configDef() {
+    return CONFIG;
+  }
+
+  /** A copy with some keys replaced, e.g. bootstrap.servers once the embedded broker is up. */
+  public CamstreamConfig with(Map<String, ?> overrides) {
+    Map<String, Object> merged = new HashMap<>(originals());
+    merged.putAll(overrides);
+    return new CamstreamConfig(merged);
+  }
+
+  /** A copy with one key replaced. */
+  public CamstreamConfig with(String key, Object value) {
+    return with(Map.of(key, value));
+  }
+
+  public String bootstrapServers() {
+    return getString(BOOTSTRAP_SERVERS_CONFIG).trim();
+  }
+
+  /** True when no brokers are configured and camstream should start its own. */
+  public boolean embeddedBroker() {
+    return bootstrapServers().isEmpty();
+  }
+
+  public Path dataDir() {
+    return Path.of(getString(DATA_DIR_CONFIG));
+  }
+
+  public TopicNames topics() {
+    return new TopicNames(getString(TOPIC_EVENTS_CONFIG), getString(TOPIC_REQUESTS_CONFIG),
+        getString(TOPIC_REVIEWS_CONFIG), getString(TOPIC_DLQ_CONFIG), getString(TOPIC_POLICIES_CONFIG),
+        getString(TOPIC_DECISIONS_CONFIG), getString(TOPIC_ALERTS_CONFIG));
+  }
+
+  public int topicPartitions() {
+    return getInt(TOPIC_PARTITIONS_CONFIG);
+  }
+
+  public short topicReplicationFactor() {
+    return getShort(TOPIC_REPLICATION_FACTOR_CONFIG);
+  }
+
+  public long topicRetentionHours() {
+    return getLong(TOPIC_RETENTION_HOURS_CONFIG);
+  }
+
+  public String routerApplicationId() {
+    return getString(ROUTER_APPLICATION_ID_CONFIG);
+  }
+
+  public String explainerApplicationId() {
+    return getString(EXPLAINER_APPLICATION_ID_CONFIG);
+  }
+
+  public String reviewApplicationId() {
+    return getString(REVIEW_APPLICATION_ID_CONFIG);
+  }
+
+  public Path modelsDir() {
+    return Path.of(getString(MODELS_DIR_CONFIG));
+  }
+
+  /** The policy defaults file, or null for the built-in defaults. */
+  public Path policyFile() {
+    String f = getString(POLICY_FILE_CONFIG).trim();
+    return f.isEmpty() ? null : Path.of(f);
+  }
+
+  public List<String> imageUriSchemes() {
+    return getList(IMAGE_URI_SCHEMES_CONFIG);
+  }
+
+  public List<Path> imageFileRoots() {
+    return getList(IMAGE_FILE_ROOTS_CONFIG).stream().filter(s -> !s.isBlank()).map(Path::of).toList();
+  }
+
+  public List<String> imageHttpHosts() {
+    return getList(IMAGE_HTTP_HOSTS_CONFIG).stream().filter(s -> !s.isBlank()).toList();
+  }
+
+  public List<String> imageS3Buckets() {
+    return getList(IMAGE_S3_BUCKETS_CONFIG).stream().filter(s -> !s.isBlank()).toList();
+  }
+
+  public int imageDataMaxBytes() {
+    return getInt(IMAGE_DATA_MAX_BYTES_CONFIG);
+  }
+
+  public long imageMaxPixels() {
+    return getLong(IMAGE_MAX_PIXELS_CONFIG);
+  }
+
+  public int explainerBatchMaxSize() {
+    return getInt(EXPLAINER_BATCH_MAX_SIZE_CONFIG);
+  }
+
+  public long explainerBatchLingerMs() {
+    return getLong(EXPLAINER_BATCH_LINGER_MS_CONFIG);
+  }
+
+  public List<String> explainerDevices() {
+    return getList(EXPLAINER_DEVICES_CONFIG);
+  }
+
+  public int explainerPoolSizePerDevice() {
+    return getInt(EXPLAINER_POOL_SIZE_PER_DEVICE_CONFIG);
+  }
+
+  /** The artifact directory, {@code <data.dir>/artifacts} unless set. */
+  public Path artifactsDir() {
+    String d = getString(ARTIFACTS_DIR_CONFIG).trim();
+    return d.isEmpty() ? dataDir().resolve("artifacts") : Path.of(d);
+  }
+
+  public long artifactsRetentionHours() {
+    return getLong(ARTIFACTS_RETENTION_HOURS_CONFIG);
+  }
+
+  public int metricsPort() {
+    return getInt(METRICS_PORT_CONFIG);
+  }
+
+  public int reviewPort() {
+    return getInt(REVIEW_PORT_CONFIG);
+  }
+
+  /** The review token, or empty when none is required. */
+  public String reviewToken() {
+    Password p = getPassword(REVIEW_TOKEN_CONFIG);
+    return p == null ? "" : p.value();
+  }
+
+  /** Settings for any Kafka client: bootstrap servers plus every {@code kafka.*} passthrough. */
+  public Properties kafkaClientProperties() {
+    if (embeddedBroker()) {
+      throw new IllegalStateException("bootstrap.servers is empty: start the embedded broker first");
+    }
+    Properties p = new Properties();
+    p.putAll(originalsWithPrefix(KAFKA_PREFIX));
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return p;
+  }
+
+  /**
+   * Kafka Streams settings for one role: exactly-once v2, state under {@code <data.dir>/streams}, then every
+   * {@code streams.*} passthrough (which may override anything but the application id).
+   */
+  public Properties streamsProperties(String applicationId) {
+    Properties p = kafkaClientProperties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, dataDir().resolve("streams").toAbsolutePath().toString());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor());
+    p.putAll(originalsWithPrefix(STREAMS_PREFIX));
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    return p;
+  }
+
+  /** The table of keys, types, defaults and docs that {@code camstream config} prints. */
+  public static List<ConfigDef.ConfigKey> keys() {
+    return CONFIG.configKeys().values().stream().toList();
+  }
+
+  /** Topic names in one value, so roles take what they need without string keys. */
+  public record TopicNames(
+      String events, String requests, String reviews, String dlq, String policies, String decisions,
+      String alerts) {
+
+    /** Every topic camstream uses, in a stable order. */
+    public List<String> all() {
+      return List.of(events, requests, reviews, dlq, policies, decisions, alerts);
+    }
+  }
+
+  /** Accepts {@code cpu} and {@code gpu:N}. */
+  private static final class DeviceListValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      @SuppressWarnings("unchecked")
+      List<String> devices = (List<String>) value;
+      if (devices == null || devices.isEmpty()) {
+        throw new org.apache.kafka.common.config.ConfigException(name, value, "at least one device is required");
+      }
+      for (String d : devices) {
+        if (!d.equals("cpu") && !d.matches("gpu:\\d+")) {
+          throw new org.apache.kafka.common.config.ConfigException(name, value,
+              "devices are cpu or gpu:N, got '" + d + "'");
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "cpu, gpu:0, gpu:1, ...";
+    }
+  }
+}

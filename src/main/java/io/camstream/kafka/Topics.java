@@ -1,0 +1,83 @@
+package io.camstream.kafka;
+
+import io.camstream.config.CamstreamConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates camstream's topics: the policies topic compacted (every key's latest policy is kept forever), the rest
+ * deleted after {@code topic.retention.hours}. Idempotent: existing topics are left as they are.
+ */
+public final class Topics {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+
+  private Topics() {}
+
+  /** The topics this config names, with their partitions and retention or compaction settings. */
+  public static List<NewTopic> definitions(CamstreamConfig config) {
+    CamstreamConfig.TopicNames t = config.topics();
+    int partitions = config.topicPartitions();
+    short rf = config.topicReplicationFactor();
+    long hours = config.topicRetentionHours();
+    Map<String, String> retained = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(hours < 0 ? -1 : hours * 3_600_000L));
+    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    List<NewTopic> out = new ArrayList<>();
+    for (String name : t.all()) {
+      // Policies are few and read whole by every router instance: one partition keeps them in one ordered log.
+      boolean policies = name.equals(t.policies());
+      out.add(new NewTopic(name, policies ? 1 : partitions, rf).configs(policies ? compacted : retained));
+    }
+    return out;
+  }
+
+  /** Creates any missing topic of this config and waits for the broker to confirm. */
+  public static void ensure(Admin admin, CamstreamConfig config) {
+    ensure(admin, definitions(config));
+  }
+
+  /** Creates any missing topic of the list and waits for the broker to confirm. */
+  public static void ensure(Admin admin, List<NewTopic> topics) {
+    try {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      Map<String, NewTopic> missing = new HashMap<>();
+      for (NewTopic t : topics) {
+        if (!existing.contains(t.name())) {
+          missing.put(t.name(), t);
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      for (var e : admin.createTopics(missing.values()).values().entrySet()) {
+        try {
+          e.getValue().get(30, TimeUnit.SECONDS);
+          LOG.info("created topic {}", e.getKey());
+        } catch (ExecutionException ex) {
+          // Another instance may have created it between our list and create calls; that is fine.
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw ex;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+    }
+  }
+}
