@@ -1,5 +1,6 @@
 package io.camstream.io;
 
+import io.camstream.config.CamstreamConfig;
 import io.camstream.io.internal.LocalArtifactStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,5 +51,13 @@ public interface ArtifactStore {
   /** A store under {@code dir} that keeps artifacts for {@code retention}. */
   static ArtifactStore local(Path dir, Duration retention) {
     return new LocalArtifactStore(dir, retention);
+  }
+
+  /** The local store under {@code artifacts.dir} keeping {@code artifacts.retention.hours} (-1: forever). */
+  static ArtifactStore fromConfig(CamstreamConfig config) {
+    long hours = config.artifactsRetentionHours();
+    // Forever is a retention longer than any clock will reach.
+    Duration retention = hours < 0 ? Duration.ofDays(365L * 1000) : Duration.ofHours(hours);
+    return local(config.artifactsDir(), retention);
   }
 }

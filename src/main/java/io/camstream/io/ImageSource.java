@@ -1,5 +1,6 @@
 package io.camstream.io;
 
+import io.camstream.config.CamstreamConfig;
 import io.camstream.explain.ExplainException;
 import io.camstream.io.internal.AllowListImageSource;
 import java.nio.file.Path;
@@ -26,6 +27,16 @@ public interface ImageSource {
    * @param maxPixels largest width * height accepted (checked on the image header, before any decode)
    */
   static ImageSource allowList(List<Path> fileRoots, List<String> httpHosts, long maxBytes, long maxPixels) {
-    return new AllowListImageSource(fileRoots, httpHosts, maxBytes, maxPixels);
+    return new AllowListImageSource(List.of("file", "http", "https", "s3", "data"), fileRoots, httpHosts, maxBytes,
+        maxPixels);
+  }
+
+  /**
+   * The source a role uses: {@code image.uri.schemes}, {@code image.file.roots}, {@code image.http.hosts},
+   * {@code image.data.max.bytes} (the cap on any fetched image) and {@code image.max.pixels}.
+   */
+  static ImageSource fromConfig(CamstreamConfig config) {
+    return new AllowListImageSource(config.imageUriSchemes(), config.imageFileRoots(), config.imageHttpHosts(),
+        Math.max(1, config.imageDataMaxBytes()), config.imageMaxPixels());
   }
 }

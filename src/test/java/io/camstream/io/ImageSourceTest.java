@@ -140,6 +140,16 @@ class ImageSourceTest {
     assertReason("", Reason.IMAGE_UNREADABLE);
   }
 
+  @Test
+  void fromConfigHonoursSchemesRootsAndCaps() throws Exception {
+    ImageSource configured = ImageSource.fromConfig(io.camstream.config.CamstreamConfig.defaults().with(java.util.Map.of(
+        "image.uri.schemes", "file", "image.file.roots", root.toString(), "image.data.max.bytes", 100_000)));
+    assertThat(configured.fetch(root.resolve("a.png").toUri().toString())).isEqualTo(png);
+    assertReason(configured, "data:image/png;base64," + Base64.getEncoder().encodeToString(png),
+        Reason.IMAGE_NOT_ALLOWED);
+    assertReason(configured, base + "/a.png", Reason.IMAGE_NOT_ALLOWED);
+  }
+
   private void assertReason(String uri, Reason reason) {
     assertReason(source(), uri, reason);
   }

@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Dispatches on the URI scheme to the allow-listed fetchers and checks the header's pixel count. */
 public final class AllowListImageSource implements ImageSource {
@@ -16,8 +18,10 @@ public final class AllowListImageSource implements ImageSource {
   private final HttpFetcher http;
   private final DataUriDecoder data;
   private final long maxPixels;
+  private final Set<String> schemes;
 
-  public AllowListImageSource(List<Path> fileRoots, List<String> httpHosts, long maxBytes, long maxPixels) {
+  public AllowListImageSource(List<String> schemes, List<Path> fileRoots, List<String> httpHosts, long maxBytes,
+      long maxPixels) {
     if (maxBytes <= 0 || maxPixels <= 0) {
       throw new IllegalArgumentException("maxBytes and maxPixels must be positive");
     }
@@ -25,6 +29,7 @@ public final class AllowListImageSource implements ImageSource {
     this.http = new HttpFetcher(httpHosts, maxBytes);
     this.data = new DataUriDecoder(maxBytes);
     this.maxPixels = maxPixels;
+    this.schemes = schemes.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
   }
 
   @Override
@@ -40,6 +45,7 @@ public final class AllowListImageSource implements ImageSource {
   private byte[] fetchBytes(String uri) throws ExplainException {
     // data: URIs can be megabytes long; they are handled before java.net.URI parses (and copies) them.
     if (uri.regionMatches(true, 0, "data:", 0, 5)) {
+      requireScheme("data", "data:...");
       return data.decode(uri);
     }
     URI parsed;
@@ -49,6 +55,7 @@ public final class AllowListImageSource implements ImageSource {
       throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "not a valid URI: " + shortForm(uri));
     }
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+    requireScheme(scheme, shortForm(uri));
     switch (scheme) {
       case "file":
         return files.read(parsed);
@@ -61,6 +68,13 @@ public final class AllowListImageSource implements ImageSource {
       default:
         throw new ExplainException(
             Reason.IMAGE_NOT_ALLOWED, "unsupported image URI scheme '" + scheme + "': " + shortForm(uri));
+    }
+  }
+
+  private void requireScheme(String scheme, String shown) throws ExplainException {
+    if (!schemes.contains(scheme)) {
+      throw new ExplainException(
+          Reason.IMAGE_NOT_ALLOWED, "image URI scheme '" + scheme + "' is not in image.uri.schemes: " + shown);
     }
   }
 

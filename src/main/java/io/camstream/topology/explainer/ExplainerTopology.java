@@ -1,5 +1,6 @@
 package io.camstream.topology.explainer;
 
+import io.camstream.config.CamstreamConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -16,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ExplainerTopology {
 
-  /** Kafka Streams application id of the explainer role. */
+  /** Default Kafka Streams application id of the explainer role ({@code explainer.application.id}). */
   public static final String APPLICATION_ID = "camstream-explainer";
   /** The changelogged buffer of requests waiting for a batch. */
   public static final String BUFFER_STORE = "explain-buffer";
@@ -36,8 +37,15 @@ public final class ExplainerTopology {
       Duration batchLinger) {
     public Settings {
       if (batchMaxSize < 1) {
-        throw new IllegalArgumentException("batch.max.size must be at least 1");
+        throw new IllegalArgumentException("explainer.batch.max.size must be at least 1");
       }
+    }
+
+    /** Topics and batching from the config. */
+    public static Settings from(CamstreamConfig config) {
+      CamstreamConfig.TopicNames t = config.topics();
+      return new Settings(t.requests(), t.reviews(), t.dlq(), config.explainerBatchMaxSize(),
+          Duration.ofMillis(config.explainerBatchLingerMs()));
     }
   }
 
@@ -76,9 +84,9 @@ public final class ExplainerTopology {
    *   <li>{@code max.poll.records} = 4 x batch size: a poll hands over a few batches' worth, so the consumer keeps
    *       its position close to what has been buffered and a restart re-reads little.</li>
    * </ul>
-   * {@code extra} is applied last (bootstrap servers, state dir, test timeouts).
+   * {@code extra} is applied last (bootstrap servers, state dir, {@code streams.*} passthroughs).
    */
-  public static Properties streamsProperties(int batchMaxSize, Map<String, ?> extra) {
+  public static Properties streamsProperties(int batchMaxSize, Map<?, ?> extra) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -87,5 +95,11 @@ public final class ExplainerTopology {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 240_000);
     extra.forEach(p::put);
     return p;
+  }
+
+  /** The role's Streams settings: the defaults above, then the config's (where {@code streams.*} may override). */
+  public static Properties streamsProperties(CamstreamConfig config) {
+    return streamsProperties(config.explainerBatchMaxSize(),
+        config.streamsProperties(config.explainerApplicationId()));
   }
 }
