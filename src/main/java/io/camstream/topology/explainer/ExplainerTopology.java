@@ -58,8 +58,12 @@ public final class ExplainerTopology {
         () -> new MicroBatchProcessor(BUFFER_STORE, settings.batchMaxSize(), settings.batchLinger(), batches,
             metrics),
         "explain-requests");
+    // A persistent store, though the buffer is small: with one, Kafka Streams keeps its process id in the state
+    // directory, so a restarted instance reuses its transactional ids and aborts the crashed one's open
+    // transaction at once. With only in-memory stores the id is new and read_committed readers wait out
+    // transaction.timeout.ms behind the dangling transaction.
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.String(), Serdes.ByteArray())
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingEnabled(Map.of()),
         "explain-micro-batch");
     t.addSink(MicroBatchProcessor.REVIEWS, settings.reviewsTopic(), Serdes.String().serializer(),

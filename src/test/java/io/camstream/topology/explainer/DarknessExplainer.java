@@ -37,8 +37,27 @@ public final class DarknessExplainer implements Explainer {
     return Explainer.super.explainAll(inputs);
   }
 
+  private final long delayMs;
+
+  public DarknessExplainer() {
+    this(0);
+  }
+
+  /** {@code delayMs} per image makes batches slow, as a real engine's are (crash and bench tests). */
+  public DarknessExplainer(long delayMs) {
+    this.delayMs = delayMs;
+  }
+
   @Override
   public Explanation explain(ExplainInput in) throws ExplainException {
+    if (delayMs > 0) {
+      try {
+        Thread.sleep(delayMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ExplainException(Reason.ENGINE_FAILED, "interrupted");
+      }
+    }
     String[] idv = in.modelId().split("@", 2);
     String version = MODELS.get(idv[0]);
     if (version == null || (idv.length == 2 && !idv[1].equals(version))) {
