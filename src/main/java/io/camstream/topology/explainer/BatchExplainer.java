@@ -1,7 +1,8 @@
 package io.camstream.topology.explainer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camstream.event.Json;
+import io.camstream.topology.DeadLetters;
+import io.camstream.event.ReviewRecord;
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainInput;
 import io.camstream.explain.Explainer;
@@ -28,21 +29,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchExplainer {
 
-  /** DLQ reason for a request that is not valid JSON or lacks required fields. */
-  public static final String BAD_REQUEST = "BAD_REQUEST";
-
   private static final Logger LOG = LoggerFactory.getLogger(BatchExplainer.class);
 
-  private final ObjectMapper json;
   private final Explainer explainer;
   private final ImageSource images;
   private final ArtifactStore artifacts;
   private final ExplainerInfo info;
   private final ExplainerMetrics metrics;
 
-  public BatchExplainer(ObjectMapper json, Explainer explainer, ImageSource images, ArtifactStore artifacts,
+  public BatchExplainer(Explainer explainer, ImageSource images, ArtifactStore artifacts,
       ExplainerInfo info, ExplainerMetrics metrics) {
-    this.json = json;
     this.explainer = explainer;
     this.images = images;
     this.artifacts = artifacts;
@@ -66,19 +62,19 @@ public final class BatchExplainer {
       Item item = items.get(i);
       Request req;
       try {
-        req = Request.parse(json, item.request());
+        req = Request.parse(item.request());
       } catch (IOException e) {
-        out[i] = new Outcome.Failed(i, null, BAD_REQUEST, "unreadable explain request: " + e.getMessage());
+        out[i] = new Outcome.Failed(i, null, DeadLetters.Reason.BAD_REQUEST.name(), "unreadable explain request: " + e.getMessage());
         continue;
       }
       long t0 = System.nanoTime();
       try {
-        byte[] bytes = images.fetch(req.imageUri);
+        byte[] bytes = images.fetch(req.event.image().uri());
         String sha = LocalArtifactStore.sha256(bytes);
-        String declared = req.event.path("image").path("sha256").asText("");
-        if (!declared.isEmpty() && !declared.equalsIgnoreCase(sha)) {
+        String declared = req.event.image().sha256();
+        if (declared != null && !declared.isEmpty() && !declared.equalsIgnoreCase(sha)) {
           throw new ExplainException(ExplainException.Reason.IMAGE_UNREADABLE,
-              "image sha256 " + sha + " differs from the event's " + declared + ": " + req.imageUri);
+              "image sha256 " + sha + " differs from the event's " + declared + ": " + req.event.image().uri());
         }
         ready.add(new Prepared(i, req, req.toInput(bytes), sha, ms(t0), nowMs - item.bufferedAtMs()));
       } catch (ExplainException e) {
@@ -134,10 +130,11 @@ public final class BatchExplainer {
     ArtifactStore.Stored heatmap;
     ArtifactStore.Stored overlay = null;
     try {
-      heatmap = artifacts.put(req.timestamp, req.modelId, req.eventId, ArtifactStore.Kind.HEATMAP, ex.heatmapPng());
+      String model = req.event.model().id();
+      heatmap = artifacts.put(req.timestamp, model, req.eventId, ArtifactStore.Kind.HEATMAP, ex.heatmapPng());
       // Privacy heatmap-only: even if an engine rendered an overlay, it is never written.
-      if (!req.heatmapOnly() && ex.overlayPng() != null) {
-        overlay = artifacts.put(req.timestamp, req.modelId, req.eventId, ArtifactStore.Kind.OVERLAY, ex.overlayPng());
+      if (req.withOverlay() && ex.overlayPng() != null) {
+        overlay = artifacts.put(req.timestamp, model, req.eventId, ArtifactStore.Kind.OVERLAY, ex.overlayPng());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write artifacts for event " + req.eventId, e);
@@ -149,12 +146,8 @@ public final class BatchExplainer {
       timings.putAll(ex.timingsMs());
     }
     timings.put("store", ms(t0));
-    ObjectNode record = ReviewRecords.build(json, req, ex, overlay, heatmap, p.imageSha256, timings, info);
-    try {
-      return new Outcome.Review(p.index, req.eventId, json.writeValueAsBytes(record), heatmap.sha256());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ReviewRecord record = ReviewRecords.build(req, ex, overlay, heatmap, p.imageSha256, timings, info);
+    return new Outcome.Review(p.index, req.eventId, Json.bytes(record), heatmap.sha256());
   }
 
   private static double ms(long t0) {

@@ -52,7 +52,7 @@ public final class ExplainerTopology {
   /** Builds the topology; {@code batches} is shared by all tasks and must be thread-safe (it is). */
   public static Topology build(Settings settings, BatchExplainer batches, ExplainerMetrics metrics) {
     Topology t = new Topology();
-    t.addSource("explain-requests", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+    t.addSource("explain-requests", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         settings.requestsTopic());
     t.addProcessor("explain-micro-batch",
         () -> new MicroBatchProcessor(BUFFER_STORE, settings.batchMaxSize(), settings.batchLinger(), batches,
@@ -66,9 +66,9 @@ public final class ExplainerTopology {
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingEnabled(Map.of()),
         "explain-micro-batch");
-    t.addSink(MicroBatchProcessor.REVIEWS, settings.reviewsTopic(), Serdes.String().serializer(),
+    t.addSink(MicroBatchProcessor.REVIEWS, settings.reviewsTopic(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), "explain-micro-batch");
-    t.addSink(MicroBatchProcessor.DEAD_LETTERS, settings.deadLetterTopic(), Serdes.String().serializer(),
+    t.addSink(MicroBatchProcessor.DEAD_LETTERS, settings.deadLetterTopic(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), "explain-micro-batch");
     return t;
   }

@@ -1,10 +1,11 @@
 package io.camstream.topology.explainer;
 
+import io.camstream.topology.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the requests from the store, so offsets, store deletes and outputs commit in one transaction: after a crash the
  * buffered requests come back from the changelog and run again, and the aborted outputs are never seen.
  */
-final class MicroBatchProcessor implements Processor<String, byte[], String, byte[]> {
+final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
   static final String REVIEWS = "reviews-sink";
   static final String DEAD_LETTERS = "dead-letters-sink";
@@ -32,7 +33,7 @@ final class MicroBatchProcessor implements Processor<String, byte[], String, byt
   private final BatchExplainer batches;
   private final ExplainerMetrics metrics;
 
-  private ProcessorContext<String, byte[]> context;
+  private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> store;
   private long pending;
   /** Wall-clock time the oldest pending request was buffered; drives the linger rule. */
@@ -48,7 +49,7 @@ final class MicroBatchProcessor implements Processor<String, byte[], String, byt
   }
 
   @Override
-  public void init(ProcessorContext<String, byte[]> context) {
+  public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
     // Requests restored from the changelog after a crash are overdue: drain them at the first tick.
@@ -67,12 +68,13 @@ final class MicroBatchProcessor implements Processor<String, byte[], String, byt
   }
 
   @Override
-  public void process(Record<String, byte[]> record) {
+  public void process(Record<byte[], byte[]> record) {
     long now = context.currentSystemTimeMs();
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+    String source = context.recordMetadata().map(DeadLetters::source).orElse("unknown");
     // Zero-padded so the store's key order is the input order; one store per task, so offsets are unique.
     String key = String.format("%020d", offset);
-    store.put(key, new Buffered(now, record.timestamp(), record.key(), record.value()).encode());
+    store.put(key, new Buffered(now, record.timestamp(), source, record.key(), record.value()).encode());
     if (pending == 0) {
       oldestMs = now;
     }
@@ -105,13 +107,16 @@ final class MicroBatchProcessor implements Processor<String, byte[], String, byt
     for (Outcome outcome : outcomes) {
       Buffered in = batch.get(outcome.index()).value;
       if (outcome instanceof Outcome.Review review) {
-        context.forward(new Record<>(review.eventId(), review.json(), in.timestamp()), REVIEWS);
+        context.forward(
+            new Record<>(review.eventId().getBytes(StandardCharsets.UTF_8), review.json(), in.timestamp()), REVIEWS);
         // The record timestamp is the inference event's (Streams carries it through the router), so this is the
         // end-to-end latency from the line's event to the review record.
         metrics.explained(context.currentSystemTimeMs() - in.timestamp());
       } else {
         Outcome.Failed failed = (Outcome.Failed) outcome;
-        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), deadLetterHeaders(failed)), DEAD_LETTERS);
+        Record<byte[], byte[]> original = new Record<>(in.key(), in.value(), in.timestamp());
+        context.forward(DeadLetters.of(original, failed.reason(), failed.message(), DeadLetters.STAGE_EXPLAINER,
+            Optional.of(in.sourceMetadata())), DEAD_LETTERS);
         metrics.deadLettered(failed.reason());
       }
     }
@@ -127,13 +132,5 @@ final class MicroBatchProcessor implements Processor<String, byte[], String, byt
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       return it.hasNext() ? Buffered.decode(it.next().value).bufferedAtMs() : context.currentSystemTimeMs();
     }
-  }
-
-  static RecordHeaders deadLetterHeaders(Outcome.Failed failed) {
-    RecordHeaders headers = new RecordHeaders();
-    headers.add("camstream.stage", "explainer".getBytes(StandardCharsets.UTF_8));
-    headers.add("camstream.reason", failed.reason().getBytes(StandardCharsets.UTF_8));
-    headers.add("camstream.message", failed.message().getBytes(StandardCharsets.UTF_8));
-    return headers;
   }
 }

@@ -1,14 +1,13 @@
 package io.camstream.topology.explainer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camstream.event.InferenceEvent;
+import io.camstream.event.ReviewRecord;
 import io.camstream.explain.Explanation;
 import io.camstream.io.ArtifactStore;
+import java.util.List;
 import java.util.Map;
 
-/** Builds the review record (see {@code topology/review-record.schema.json}) from a request and its explanation. */
+/** Builds the review record ({@code topology/schemas/review-record.schema.json}) of an explained request. */
 final class ReviewRecords {
 
   /** The grid in a review record is for analytics and thumbnails; larger maps are area-averaged down to this. */
@@ -16,109 +15,56 @@ final class ReviewRecords {
 
   private ReviewRecords() {}
 
-  static ObjectNode build(ObjectMapper json, Request request, Explanation ex, ArtifactStore.Stored overlay,
-      ArtifactStore.Stored heatmap, String imageSha256, Map<String, Double> timingsMs, ExplainerInfo info) {
-    JsonNode event = request.event;
-    ObjectNode r = json.createObjectNode();
-    r.put("eventId", request.eventId);
-    copy(event, r, "lineId");
-    copy(event, r, "cameraId");
-    copy(event, r, "timestamp");
-
-    ObjectNode image = r.putObject("image");
-    image.put("uri", request.imageUri);
-    image.put("width", ex.width());
-    image.put("height", ex.height());
-
-    ObjectNode model = r.putObject("model");
-    model.put("id", request.modelId);
-    model.put("version", request.modelVersion != null ? request.modelVersion : ex.model().version());
-    model.put("sha256", ex.model().sha256());
-
-    if (event.has("prediction")) {
-      r.set("prediction", event.get("prediction"));
-    }
-    if (event.has("detections")) {
-      r.set("detections", event.get("detections"));
-    }
-
-    ObjectNode selection = r.putObject("selection");
-    selection.set("reasons", request.root.path("reasons").isArray() ? request.root.get("reasons")
-        : json.createArrayNode());
-    selection.set("policy", request.policy.isObject() ? request.policy : json.createObjectNode());
-
-    r.set("explanation", explanation(json, ex));
-
-    ObjectNode artifacts = r.putObject("artifacts");
-    if (overlay != null) {
-      artifacts.put("overlay", overlay.uri());
-    } else {
-      artifacts.putNull("overlay");
-    }
-    artifacts.put("heatmap", heatmap.uri());
-
-    ObjectNode hashes = r.putObject("hashes");
-    hashes.put("image", imageSha256);
-    hashes.put("heatmap", heatmap.sha256());
-
-    ObjectNode timings = r.putObject("timingsMs");
-    timingsMs.forEach((k, v) -> timings.put(k, Math.round(v * 10) / 10.0));
-
-    ObjectNode explainer = r.putObject("explainer");
-    explainer.put("host", info.host());
-    explainer.put("device", info.device());
-    explainer.put("version", info.version());
-
-    r.set("attributes", event.path("attributes").isObject() ? event.get("attributes") : json.createObjectNode());
-    return r;
+  static ReviewRecord build(Request req, Explanation ex, ArtifactStore.Stored overlay, ArtifactStore.Stored heatmap,
+      String imageSha256, Map<String, Double> timingsMs, ExplainerInfo info) {
+    InferenceEvent e = req.event;
+    ReviewRecord.Prediction prediction = e.prediction() == null ? null
+        : new ReviewRecord.Prediction(e.prediction().classIndex(), e.prediction().label(),
+            e.prediction().confidence());
+    // Detections go through as the line wrote them (unknown fields included).
+    var detections = e.prediction() == null && e.json().has("detections") ? e.json().get("detections") : null;
+    return new ReviewRecord(
+        e.eventId(),
+        e.lineId(),
+        e.cameraId(),
+        e.timestamp(),
+        new ReviewRecord.Image(e.image().uri(), ex.width(), ex.height()),
+        new ReviewRecord.Model(e.model().id(), e.model().version(), ex.model().sha256()),
+        prediction,
+        detections,
+        new ReviewRecord.Selection(req.request.reasons(), req.request.policy()),
+        explanation(ex),
+        new ReviewRecord.Artifacts(overlay == null ? null : overlay.uri(), heatmap.uri()),
+        new ReviewRecord.Hashes(imageSha256, heatmap.sha256()),
+        timingsMs,
+        new ReviewRecord.ExplainerInfo(info.host(), info.device(), info.version()),
+        e.attributes(),
+        Map.of());
   }
 
-  private static ObjectNode explanation(ObjectMapper json, Explanation ex) {
-    ObjectNode e = json.createObjectNode();
-    e.put("method", ex.method());
-    e.put("layer", ex.layer());
+  private static ReviewRecord.Explanation explanation(Explanation ex) {
     Map<String, Object> target = ex.target() == null ? Map.of() : ex.target();
-    e.set("target", json.valueToTree(target));
-    Object targetClass = target.get("classIndex");
-    if (targetClass instanceof Number n) {
-      e.put("targetClass", n.intValue());
+    Integer targetClass = null;
+    if (target.get("classIndex") instanceof Number n) {
+      targetClass = n.intValue();
     } else if (ex.prediction() != null) {
-      e.put("targetClass", ex.prediction().classIndex());
-    } else {
-      e.putNull("targetClass");
+      targetClass = ex.prediction().classIndex();
     }
-    if (ex.prediction() != null) {
-      ObjectNode p = e.putObject("modelPrediction");
-      p.put("classIndex", ex.prediction().classIndex());
-      p.put("label", ex.prediction().label());
-      p.put("score", ex.prediction().score());
-    } else {
-      e.putNull("modelPrediction");
-    }
-    e.set("grid", grid(json, ex.grid()));
-    ObjectNode peak = e.putObject("peak");
-    peak.put("x", ex.peak().x());
-    peak.put("y", ex.peak().y());
-    ArrayNode regions = e.putArray("regions");
-    for (Explanation.Region reg : ex.regions()) {
-      ObjectNode o = regions.addObject();
-      o.put("x", reg.x());
-      o.put("y", reg.y());
-      o.put("w", reg.w());
-      o.put("h", reg.h());
-      o.put("share", Math.round(reg.share() * 1000) / 1000.0);
-    }
-    return e;
+    ReviewRecord.ModelPrediction mp = ex.prediction() == null ? null
+        : new ReviewRecord.ModelPrediction(ex.prediction().classIndex(), ex.prediction().label(),
+            ex.prediction().score());
+    List<ReviewRecord.Region> regions = ex.regions().stream()
+        .map(r -> new ReviewRecord.Region(r.x(), r.y(), r.w(), r.h(), Math.round(r.share() * 1000) / 1000.0))
+        .toList();
+    return new ReviewRecord.Explanation(ex.method(), ex.layer(), target, targetClass, mp, grid(ex.grid()),
+        new ReviewRecord.Peak(ex.peak().x(), ex.peak().y()), regions);
   }
 
   /** Area-averages the map to at most {@link #MAX_GRID_SIDE} per side and rounds to 3 decimals. */
-  static ObjectNode grid(ObjectMapper json, Explanation.Grid g) {
+  static ReviewRecord.Grid grid(Explanation.Grid g) {
     int w = Math.min(g.width(), MAX_GRID_SIDE);
     int h = Math.min(g.height(), MAX_GRID_SIDE);
-    ObjectNode node = json.createObjectNode();
-    node.put("width", w);
-    node.put("height", h);
-    ArrayNode values = node.putArray("values");
+    float[] values = new float[w * h];
     for (int y = 0; y < h; y++) {
       int y0 = y * g.height() / h;
       int y1 = Math.max(y0 + 1, (y + 1) * g.height() / h);
@@ -131,15 +77,9 @@ final class ReviewRecords {
             sum += g.values()[yy * g.width() + xx];
           }
         }
-        values.add(Math.round(sum / ((y1 - y0) * (x1 - x0)) * 1000) / 1000.0);
+        values[y * w + x] = (float) (Math.round(sum / ((y1 - y0) * (x1 - x0)) * 1000) / 1000.0);
       }
     }
-    return node;
-  }
-
-  private static void copy(JsonNode from, ObjectNode to, String field) {
-    if (from.has(field)) {
-      to.set(field, from.get(field));
-    }
+    return new ReviewRecord.Grid(w, h, values);
   }
 }

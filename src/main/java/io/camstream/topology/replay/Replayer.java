@@ -115,9 +115,9 @@ public final class Replayer {
     Map<String, String> originals = originalHeatmapHashes();
     Path artifactsDir = options.toDir() != null ? options.toDir().resolve("artifacts")
         : config.artifactsDir().resolve("replays").resolve(replayId);
-    BatchExplainer batches = new BatchExplainer(json, explainer, ImageSource.fromConfig(config),
+    BatchExplainer batches = new BatchExplainer(explainer, ImageSource.fromConfig(config),
         ArtifactStore.local(artifactsDir, Duration.ofDays(365L * 1000)),
-        ExplainerInfo.local(String.join(",", config.explainerDevices())), null);
+        ExplainerInfo.local(config.explainerDevices()), null);
     long replayed = 0;
     long matched = 0;
     long noOriginal = 0;

@@ -21,7 +21,7 @@ public final class ExplainerChild {
     }
     CamstreamConfig config = new CamstreamConfig(props);
     Explainer explainer = TestEngines.explainer(config);
-    ExplainerRole role = ExplainerRole.start(config, explainer, new SimpleMeterRegistry());
+    RunningExplainer role = RunningExplainer.start(config, explainer, new SimpleMeterRegistry());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       role.close();

@@ -48,7 +48,7 @@ class ExplainerTopologyTest {
     registry = new SimpleMeterRegistry();
     ExplainerMetrics metrics = new ExplainerMetrics(registry);
     ImageSource images = ImageSource.allowList(List.of(SharedImages.dir()), List.of(), 1 << 20, 10_000_000);
-    BatchExplainer batches = new BatchExplainer(JSON, explainer, images,
+    BatchExplainer batches = new BatchExplainer(explainer, images,
         ArtifactStore.local(artifactsDir, Duration.ofHours(24)), new ExplainerInfo("test-host", "cpu", "dev"),
         metrics);
     ExplainerTopology.Settings settings =
@@ -122,6 +122,7 @@ class ExplainerTopologyTest {
     start(1, Duration.ofSeconds(30));
     send(cls("e1", "textline_en_0.png"));
     JsonNode r = readReviews().get(0);
+    assertThat(io.camstream.event.Schemas.violations(io.camstream.event.Schemas.REVIEW_RECORD, r)).isEmpty();
     assertThat(r.at("/lineId").asText()).isEqualTo("line-1");
     assertThat(r.at("/cameraId").asText()).isEqualTo("cam-7");
     assertThat(r.at("/image/width").asInt()).isEqualTo(400);
@@ -162,10 +163,11 @@ class ExplainerTopologyTest {
     requests.pipeInput("line-1", "{not json".getBytes(StandardCharsets.UTF_8));
     assertThat(readReviews()).extracting(n -> n.get("eventId").asText()).containsExactly("e1");
     List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
-    assertThat(dead).extracting(rec -> header(rec, "camstream.reason")).containsExactly(
+    assertThat(dead).extracting(rec -> header(rec, "camstream.dlq.reason")).containsExactly(
         "IMAGE_UNREADABLE", "IMAGE_NOT_ALLOWED", "UNKNOWN_MODEL", "BAD_REQUEST");
     assertThat(dead).allSatisfy(rec -> {
-      assertThat(header(rec, "camstream.stage")).isEqualTo("explainer");
+      assertThat(header(rec, "camstream.dlq.stage")).isEqualTo("explainer");
+      assertThat(header(rec, "camstream.dlq.source")).startsWith("requests-0-");
       assertThat(rec.key()).isEqualTo("line-1");
     });
     // the dead letter carries the original request bytes

@@ -22,11 +22,13 @@ public final class Requests {
     if (model.equals("ocr-textline-cls")) {
       e.putObject("prediction").put("classIndex", 0).put("label", "0").put("confidence", 0.41);
     } else {
-      e.putArray("detections").addObject().put("score", 0.5);
+      e.putArray("detections").addObject().put("label", "text").put("confidence", 0.5);
     }
     e.putObject("attributes").put("shift", "night");
     ObjectNode policy = r.putObject("policy");
-    policy.put("enableExplain", true).put("confidenceBelow", 0.6).put("privacy", privacy);
+    policy.put("enableExplain", true).put("confidenceBelow", 0.6).put("explainNewSamples", true)
+        .put("auditSampleRate", 0.0).put("explainAll", false).putNull("targetLayer").putNull("method")
+        .put("privacy", privacy).putNull("roi");
     r.putArray("reasons").add("low-confidence");
     return r;
   }
