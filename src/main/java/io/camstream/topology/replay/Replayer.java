@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import io.camstream.kafka.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -235,6 +238,10 @@ public final class Replayer {
 
   private Output output(Options options) {
     if (options.toTopic() != null) {
+      try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+        Topics.ensure(admin, List.of(new NewTopic(options.toTopic(), config.topicPartitions(),
+            config.topicReplicationFactor())));
+      }
       Properties p = config.kafkaClientProperties();
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       p.put(ProducerConfig.ACKS_CONFIG, "all");
