@@ -1,0 +1,53 @@
+package io.camstream.topology.router;
+
+import io.camstream.event.ExplainRequest;
+import io.camstream.event.InferenceEvent;
+import io.camstream.event.Json;
+import io.camstream.policy.Policy;
+import io.camstream.policy.PolicyEvaluator;
+import io.camstream.policy.PolicyResolver;
+import io.camstream.policy.Selection;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Resolves the event's policy (file defaults plus the live overrides in the global policies store), applies it,
+ * and sends selected events on as explain requests keyed by lineId. Unselected events end here.
+ */
+final class SelectByPolicy implements Processor<byte[], RouterItem, byte[], Object> {
+
+  private final RouterMetrics metrics;
+  private final PolicyResolver resolver;
+  private PolicyOverrides overrides;
+  private ProcessorContext<byte[], Object> context;
+
+  SelectByPolicy(RouterMetrics metrics, PolicyResolver resolver) {
+    this.metrics = metrics;
+    this.resolver = resolver;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], Object> context) {
+    this.context = context;
+    KeyValueStore<String, String> store = context.getStateStore(RouterTopology.POLICY_STORE);
+    this.overrides = new PolicyOverrides(store);
+  }
+
+  @Override
+  public void process(Record<byte[], RouterItem> record) {
+    InferenceEvent e = record.value().event();
+    Policy policy = resolver.resolve(e.lineId(), e.model().id(), overrides::get);
+    Selection s = PolicyEvaluator.evaluate(e, policy);
+    if (!s.selected()) {
+      metrics.skipped();
+      return;
+    }
+    metrics.selected(s.reasons());
+    byte[] value = Json.bytes(new ExplainRequest(e, policy, s.reasons()));
+    context.forward(new Record<>(e.lineId().getBytes(StandardCharsets.UTF_8), (Object) value, record.timestamp(),
+        record.headers()), RouterTopology.REQUESTS_SINK);
+  }
+}
