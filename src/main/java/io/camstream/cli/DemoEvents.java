@@ -47,7 +47,8 @@ final class DemoEvents {
         .putObject("box").put("x", 40).put("y", 30).put("w", 300).put("h", 40);
     out.add(new Event(detId, "line-b", Json.bytes(det), "review"));
 
-    out.add(new Event(runId + "-bad-json", "line-a", "{\"eventId\": oops".getBytes(StandardCharsets.UTF_8),
+    out.add(new Event(runId + "-bad-json", "line-a",
+        ("{\"eventId\": \"" + runId + "-bad-json\", oops").getBytes(StandardCharsets.UTF_8),
         "dead letter (bad JSON)"));
     ObjectNode noModel = base(runId + "-no-model", "line-a", now, images.resolve("textline_en_0.png"), 400, 64,
         "ocr-textline-cls", "2.0");

@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Kafka streaming explanation worker: exact Grad-CAM on PaddlePaddle inference models.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        RunCommand.class,
+        ConfigCommand.class,
+        ReplayCommand.class,
+        DemoCommand.class,
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -8,12 +8,11 @@ import io.camstream.topology.replay.Replayer;
 import io.camstream.topology.replay.RouterSelector;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,11 +36,7 @@ public final class ReplayCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
 
-  @Option(names = "--config", description = "config file (YAML or .properties)")
-  Path configFile;
-
-  @Option(names = "--bootstrap-servers", description = "Kafka brokers host:port,... (the broker the events are on)")
-  String bootstrapServers;
+  @Mixin ConfigOptions configOptions;
 
   /** The engine; a field so tests can run the command with another one. */
   Function<CamstreamConfig, Explainer> engine = Explainers::fromConfig;
@@ -57,11 +52,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<String, String> flags = new LinkedHashMap<>();
-    if (bootstrapServers != null) {
-      flags.put(CamstreamConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    }
-    CamstreamConfig config = ConfigLoader.load(configFile, flags);
+    CamstreamConfig config = configOptions.load();
     if (config.embeddedBroker()) {
       System.err.println("replay reads the events topic of a running broker: give --bootstrap-servers or set "
           + "bootstrap.servers (" + ConfigLoader.envName(CamstreamConfig.BOOTSTRAP_SERVERS_CONFIG) + ")");

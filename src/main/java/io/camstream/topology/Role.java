@@ -14,4 +14,12 @@ public interface Role {
    * (created by the caller) and {@code context.config()} has concrete bootstrap servers.
    */
   RunningRole start(RoleContext context) throws Exception;
+
+  /**
+   * The Kafka Streams topology this role runs under {@code config}, built without side effects (no broker, no
+   * model loading), for {@code topology/topology.txt}; null for a role that is not a Kafka Streams application.
+   */
+  default org.apache.kafka.streams.Topology topology(io.camstream.config.CamstreamConfig config) {
+    return null;
+  }
 }

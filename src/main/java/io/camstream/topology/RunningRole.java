@@ -1,5 +1,9 @@
 package io.camstream.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -25,10 +29,13 @@ public interface RunningRole extends AutoCloseable {
 
   /**
    * Starts a Kafka Streams role: a stream thread that dies of an unexpected error is replaced, so one poison
-   * record that slipped past the dead-letter handling does not stop the process.
+   * record that slipped past the dead-letter handling does not stop the process. Kafka Streams' metrics are
+   * registered in {@code meters} with tag {@code role}.
    */
-  static RunningRole streams(String name, Topology topology, Properties props) {
+  static RunningRole streams(String name, Topology topology, Properties props, MeterRegistry meters) {
     KafkaStreams streams = new KafkaStreams(topology, props);
+    // Kafka Streams' own metrics (lag, commit latency, ...) appear on /metrics beside camstream's.
+    new KafkaStreamsMetrics(streams, List.of(Tag.of("role", name))).bindTo(meters);
     Logger log = LoggerFactory.getLogger(RunningRole.class);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("role {}: stream thread failed, replacing it", name, e);

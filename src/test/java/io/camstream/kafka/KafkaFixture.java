@@ -19,9 +19,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -162,6 +164,58 @@ public final class KafkaFixture {
   /** Reads until at least {@code count} records arrived (patience 60 s). */
   public List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
     return readUntil(topic, l -> l.size() >= count, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Reads every committed record of a topic, from the beginning up to its end offsets as they are when the call
+   * starts (for a read_committed consumer: up to the last stable offset).
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Waits until a consumer group (a Kafka Streams application id) has committed offsets at the end of every
+   * partition of a topic, i.e. it has processed everything produced so far; under exactly-once its outputs for
+   * those records are then committed too. Throws after {@code patience}.
+   */
+  public void awaitConsumed(String groupId, String topic, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    try (Admin admin = admin(); KafkaConsumer<byte[], byte[]> c = consumer()) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        boolean done = parts.stream().allMatch(p -> end.get(p) == 0
+            || (committed.get(p) != null && committed.get(p).offset() >= end.get(p)));
+        if (done) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("group " + groupId + " did not consume " + topic + " to " + end
+              + " within " + patience + "; committed: " + committed);
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A fresh temporary directory. */

@@ -1,9 +1,12 @@
 package io.camstream.topology.explainer;
 
+import io.camstream.config.CamstreamConfig;
 import io.camstream.explain.Explainer;
 import io.camstream.topology.Role;
 import io.camstream.topology.RoleContext;
 import io.camstream.topology.RunningRole;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.streams.Topology;
 
 /** {@code camstream run --role explainer}: the engine from {@link Explainers#fromConfig}, run by the role. */
 public final class ExplainerRole implements Role {
@@ -14,6 +17,14 @@ public final class ExplainerRole implements Role {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** Described without an engine: the topology only holds the batch explainer, it does not call it here. */
+  @Override
+  public Topology topology(CamstreamConfig config) {
+    ExplainerMetrics metrics = new ExplainerMetrics(new SimpleMeterRegistry());
+    return ExplainerTopology.build(ExplainerTopology.Settings.from(config),
+        new BatchExplainer(null, null, null, null, metrics), metrics);
   }
 
   @Override

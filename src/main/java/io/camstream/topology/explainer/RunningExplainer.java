@@ -6,6 +6,9 @@ import io.camstream.io.ArtifactStore;
 import io.camstream.io.ImageSource;
 import io.camstream.topology.RunningRole;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.util.List;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +57,8 @@ public final class RunningExplainer implements RunningRole {
     KafkaStreams streams = new KafkaStreams(
         ExplainerTopology.build(ExplainerTopology.Settings.from(config), batches, metrics),
         ExplainerTopology.streamsProperties(config));
+    // Kafka Streams' own metrics (lag, commit latency, ...) appear on /metrics beside camstream's.
+    new KafkaStreamsMetrics(streams, List.of(Tag.of("role", ExplainerRole.NAME))).bindTo(registry);
     // A failed batch (say, a full artifact disk) kills only the thread: a fresh one retries the buffered requests.
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("explainer stream thread failed; replacing it", e);

@@ -71,7 +71,7 @@ class ExplainerEndToEndIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (Explainer explainer = TestEngines.explainer(config);
         RunningRole router = RunningRole.streams("router", RouterTopology.build(config, meters),
-            config.streamsProperties(config.routerApplicationId()));
+            config.streamsProperties(config.routerApplicationId()), meters);
         RunningExplainer role = RunningExplainer.start(config, explainer, meters)) {
       awaitPolicy(router, "line:line-private", "heatmap-only");
 

@@ -1,0 +1,51 @@
+package io.camstream.topology.router;
+
+import io.camstream.config.CamstreamConfig;
+import io.camstream.topology.Role;
+import io.camstream.topology.RoleContext;
+import io.camstream.topology.RunningRole;
+import io.camstream.policy.PolicyFile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/** {@code camstream run --role router}: the {@link RouterTopology} under application id {@code camstream-router}. */
+public final class RouterRole implements Role {
+
+  public static final String NAME = "router";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public RunningRole start(RoleContext context) {
+    CamstreamConfig config = context.config();
+    return RunningRole.streams(NAME, RouterTopology.build(config, context.meters()), streamsProperties(config),
+        context.meters());
+  }
+
+  @Override
+  public Topology topology(CamstreamConfig config) {
+    return RouterTopology.build(config, new ModelCatalog(List.of()), PolicyFile.NONE, new SimpleMeterRegistry());
+  }
+
+  /**
+   * The router's Streams settings: exactly-once v2 (from the config), and a safety net under the explicit
+   * dead-lettering: an unexpected exception in a step sends the record to the DLQ topic with Kafka Streams'
+   * {@code __streams.errors.*} headers and processing goes on.
+   */
+  static Properties streamsProperties(CamstreamConfig config) {
+    Properties p = config.streamsProperties(config.routerApplicationId());
+    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueProcessingExceptionHandler.class.getName());
+    p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
+    // The policies updater logs and skips bad records itself; this covers anything unexpected there too.
+    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    return p;
+  }
+}
