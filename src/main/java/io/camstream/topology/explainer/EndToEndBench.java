@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -105,6 +106,34 @@ public final class EndToEndBench {
       log.printf("paced: %d events at %.1f events/s%n", count, rate);
       return new Result(burst, capacity, rate, sorted.length, percentile(sorted, 50), percentile(sorted, 99),
           sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
+    }
+  }
+
+  /**
+   * Runs the bench on an embedded broker in a temp directory with the router and explainer roles, the engine from
+   * {@link Explainers#fromConfig}: {@code EndToEndBench [burst] [measureSeconds]}; other settings from the
+   * environment ({@code CAMSTREAM_MODELS_DIR}, {@code CAMSTREAM_EXPLAINER_BATCH_MAX_SIZE}, ...). Needs the shared
+   * sample images (property {@code camstream.shared}, env {@code CAMSTREAM_SHARED}, or {@code ../shared}).
+   */
+  public static void main(String[] args) throws Exception {
+    int burst = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 20);
+    String shared = System.getProperty("camstream.shared",
+        System.getenv().getOrDefault("CAMSTREAM_SHARED", "../shared"));
+    java.nio.file.Path images = java.nio.file.Path.of(shared, "images").toAbsolutePath().normalize();
+    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("camstream-bench-");
+    CamstreamConfig config = io.camstream.config.ConfigLoader.load(null, Map.of(
+        CamstreamConfig.DATA_DIR_CONFIG, data.toString(),
+        CamstreamConfig.IMAGE_FILE_ROOTS_CONFIG, images.toString(),
+        CamstreamConfig.METRICS_PORT_CONFIG, "-1",
+        CamstreamConfig.BOOTSTRAP_SERVERS_CONFIG, ""));
+    try (io.camstream.topology.Runner runner = io.camstream.topology.Runner.start(config,
+        io.camstream.topology.Runner.select("router,explainer"))) {
+      EndToEndBench bench = new EndToEndBench(runner.config(), images.resolve("textline_en_0.png").toUri().toString(),
+          "ocr-textline-cls", "2.0", System.err);
+      Result r = bench.run(burst, measure);
+      System.out.println(Result.markdownHeader());
+      System.out.println(r.markdownRow());
     }
   }
 
