@@ -66,7 +66,15 @@ public final class DemoCommand implements Callable<Integer> {
       // The demo's own images must be readable; anything configured explicitly is left alone.
       config = config.with(CamstreamConfig.IMAGE_FILE_ROOTS_CONFIG, images.toString());
     }
-    try (Runner runner = Runner.start(config, Runner.select("all"))) {
+    Runner started;
+    try {
+      started = Runner.start(config, Runner.select("all"));
+    } catch (IllegalStateException e) {
+      // e.g. no explain engine on the classpath: say so in one line rather than with a stack trace
+      spec.commandLine().getErr().println("camstream demo: " + e.getMessage());
+      return 1;
+    }
+    try (Runner runner = started) {
       CamstreamConfig live = runner.config();
       String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36);
       List<DemoEvents.Event> events = DemoEvents.forImages(images, Instant.now(), runId);

@@ -14,6 +14,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code camstream replay --from T1 --to T2 [--model id@version] [--to-topic T | --to-dir D]}: re-explains the
@@ -38,6 +39,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
   /** The engine; a field so tests can run the command with another one. */
   Function<CamstreamConfig, Explainer> engine = Explainers::fromConfig;
 
@@ -54,18 +57,20 @@ public final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     CamstreamConfig config = configOptions.load();
     if (config.embeddedBroker()) {
-      System.err.println("replay reads the events topic of a running broker: give --bootstrap-servers or set "
+      spec.commandLine().getErr().println("replay reads the events topic of a running broker: give --bootstrap-servers or set "
           + "bootstrap.servers (" + ConfigLoader.envName(CamstreamConfig.BOOTSTRAP_SERVERS_CONFIG) + ")");
       return 2;
     }
     try (Explainer explainer = engine.apply(config)) {
       Replayer replayer = new Replayer(config, explainer, RouterSelector.fromConfig(config), System.err);
       Replayer.Summary s = replayer.run(new Replayer.Options(from, to, model, target.topic, target.dir));
-      System.out.println(s.line());
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      out.println(s.line());
       if (s.noOriginal() > 0 || s.failed() > 0) {
-        System.out.printf("(%d without an original review record, %d failed again, %d not selected)%n",
+        out.printf("(%d without an original review record, %d failed again, %d not selected)%n",
             s.noOriginal(), s.failed(), s.notSelected());
       }
+      out.flush();
       return s.allMatched() ? 0 : 1;
     }
   }

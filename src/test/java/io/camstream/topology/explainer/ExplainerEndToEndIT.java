@@ -149,6 +149,19 @@ class ExplainerEndToEndIT {
       assertThat(s.line()).isEqualTo("replayed 4, matched 4/4 heatmap hashes (100.0 %)");
       assertThat(s.failed()).isZero();
     }
+
+    // The same through the command line, as an auditor runs it: summary on stdout, exit code 0.
+    List<String> args = new ArrayList<>(List.of("replay", "--from", t0.toString(), "--to",
+        t0.plusSeconds(3600).toString(), "--model", "ocr-db-det@3.0", "--to-dir",
+        KafkaFixture.tempDir("camstream-e2e-replay-cli-").toString()));
+    config.originals().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+    java.io.StringWriter stdout = new java.io.StringWriter();
+    picocli.CommandLine cli = io.camstream.cli.Main.commandLine();
+    cli.setOut(new java.io.PrintWriter(stdout, true));
+    int code = cli.execute(args.toArray(String[]::new));
+    assertThat(code).isZero();
+    assertThat(stdout.toString())
+        .contains("replayed 2, matched 2/2 heatmap hashes (100.0 %)");
   }
 
   private static List<String> reasons(JsonNode review) {
