@@ -146,6 +146,8 @@ public final class BatchExplainer {
       timings.putAll(ex.timingsMs());
     }
     timings.put("store", ms(t0));
+    // Microsecond digits are noise in a review record.
+    timings.replaceAll((k, v) -> Math.round(Math.max(0, v) * 1000) / 1000.0);
     ReviewRecord record = ReviewRecords.build(req, ex, overlay, heatmap, p.imageSha256, timings, info);
     return new Outcome.Review(p.index, req.eventId, Json.bytes(record), heatmap.sha256());
   }
