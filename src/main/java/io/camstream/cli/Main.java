@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         ConfigCommand.class,
         ModelsCommand.class,
+        ReplayCommand.class,
+        DemoCommand.class,
     })
 public final class Main implements Runnable {
 

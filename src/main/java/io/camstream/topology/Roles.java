@@ -15,6 +15,7 @@ public final class Roles {
   static {
     // One line per role; `--role all` starts them in this order.
     register(new io.camstream.topology.router.RouterRole());
+    register(new io.camstream.topology.explainer.ExplainerRole());
     register(new io.camstream.review.ReviewRole());
   }
 

@@ -1,0 +1,85 @@
+package io.camstream.io.internal;
+
+import io.camstream.explain.ExplainException;
+import io.camstream.explain.ExplainException.Reason;
+import io.camstream.io.ImageSource;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Dispatches on the URI scheme to the allow-listed fetchers and checks the header's pixel count. */
+public final class AllowListImageSource implements ImageSource {
+
+  private final FileFetcher files;
+  private final HttpFetcher http;
+  private final DataUriDecoder data;
+  private final long maxPixels;
+  private final Set<String> schemes;
+
+  public AllowListImageSource(List<String> schemes, List<Path> fileRoots, List<String> httpHosts, long maxBytes,
+      long maxPixels) {
+    if (maxBytes <= 0 || maxPixels <= 0) {
+      throw new IllegalArgumentException("maxBytes and maxPixels must be positive");
+    }
+    this.files = new FileFetcher(fileRoots, maxBytes);
+    this.http = new HttpFetcher(httpHosts, maxBytes);
+    this.data = new DataUriDecoder(maxBytes);
+    this.maxPixels = maxPixels;
+    this.schemes = schemes.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+  }
+
+  @Override
+  public byte[] fetch(String uri) throws ExplainException {
+    if (uri == null || uri.isBlank()) {
+      throw new ExplainException(Reason.IMAGE_UNREADABLE, "the event has no image uri");
+    }
+    byte[] bytes = fetchBytes(uri);
+    ImageHeader.checkPixels(bytes, maxPixels, shortForm(uri));
+    return bytes;
+  }
+
+  private byte[] fetchBytes(String uri) throws ExplainException {
+    // data: URIs can be megabytes long; they are handled before java.net.URI parses (and copies) them.
+    if (uri.regionMatches(true, 0, "data:", 0, 5)) {
+      requireScheme("data", "data:...");
+      return data.decode(uri);
+    }
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "not a valid URI: " + shortForm(uri));
+    }
+    String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+    requireScheme(scheme, shortForm(uri));
+    switch (scheme) {
+      case "file":
+        return files.read(parsed);
+      case "http":
+      case "https":
+        return http.get(parsed);
+      case "s3":
+        throw new ExplainException(
+            Reason.IMAGE_NOT_ALLOWED, "s3: image source is not configured in this deployment: " + shortForm(uri));
+      default:
+        throw new ExplainException(
+            Reason.IMAGE_NOT_ALLOWED, "unsupported image URI scheme '" + scheme + "': " + shortForm(uri));
+    }
+  }
+
+  private void requireScheme(String scheme, String shown) throws ExplainException {
+    if (!schemes.contains(scheme)) {
+      throw new ExplainException(
+          Reason.IMAGE_NOT_ALLOWED, "image URI scheme '" + scheme + "' is not in image.uri.schemes: " + shown);
+    }
+  }
+
+  /** Keeps error messages (and DLQ headers) short even for huge data: URIs. */
+  static String shortForm(String uri) {
+    return uri.length() <= 200 ? uri : uri.substring(0, 200) + "...";
+  }
+}

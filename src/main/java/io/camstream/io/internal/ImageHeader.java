@@ -1,0 +1,51 @@
+package io.camstream.io.internal;
+
+import io.camstream.explain.ExplainException;
+import io.camstream.explain.ExplainException.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Reads an image's width and height from its header only, so a small file that decodes to a huge bitmap (a
+ * decompression bomb) is refused before anything allocates the pixels.
+ */
+final class ImageHeader {
+
+  private ImageHeader() {}
+
+  /** Throws IMAGE_TOO_LARGE when the header declares more than {@code maxPixels}; unknown formats pass through. */
+  static void checkPixels(byte[] bytes, long maxPixels, String what) throws ExplainException {
+    long[] size = dimensions(bytes);
+    if (size != null && size[0] * size[1] > maxPixels) {
+      throw new ExplainException(Reason.IMAGE_TOO_LARGE,
+          "image is " + size[0] + "x" + size[1] + " pixels, more than " + maxPixels + ": " + what);
+    }
+  }
+
+  /** {width, height}, or null when no ImageIO reader knows the format (the engine's decoder then decides). */
+  static long[] dimensions(byte[] bytes) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      if (in == null) {
+        return null;
+      }
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return null;
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return new long[] {reader.getWidth(0), reader.getHeight(0)};
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      // A broken header is for the decoder to report (IMAGE_UNDECODABLE), with its own message.
+      return null;
+    }
+  }
+}

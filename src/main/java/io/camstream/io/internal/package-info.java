@@ -1,0 +1,2 @@
+/** Implementations of the io interfaces; not public API. */
+package io.camstream.io.internal;

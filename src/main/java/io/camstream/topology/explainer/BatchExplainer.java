@@ -1,0 +1,161 @@
+package io.camstream.topology.explainer;
+
+import io.camstream.event.Json;
+import io.camstream.topology.DeadLetters;
+import io.camstream.event.ReviewRecord;
+import io.camstream.explain.ExplainException;
+import io.camstream.explain.ExplainInput;
+import io.camstream.explain.Explainer;
+import io.camstream.explain.Explanation;
+import io.camstream.io.ArtifactStore;
+import io.camstream.io.ImageSource;
+import io.camstream.io.internal.LocalArtifactStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a micro-batch of explain requests into outcomes: fetch the images, explain them in one
+ * {@link Explainer#explainAll} call (ordered by model so the pool can batch per model), store the artifacts and
+ * build the review records. Shared by the streaming role and by replay, so both give the same answers. Per-event
+ * failures become {@link Outcome.Failed}; a failing artifact store throws, because that is not the event's fault
+ * and the batch must be retried rather than dead-lettered.
+ */
+public final class BatchExplainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchExplainer.class);
+
+  private final Explainer explainer;
+  private final ImageSource images;
+  private final ArtifactStore artifacts;
+  private final ExplainerInfo info;
+  private final ExplainerMetrics metrics;
+
+  public BatchExplainer(Explainer explainer, ImageSource images, ArtifactStore artifacts,
+      ExplainerInfo info, ExplainerMetrics metrics) {
+    this.explainer = explainer;
+    this.images = images;
+    this.artifacts = artifacts;
+    this.info = info;
+    this.metrics = metrics;
+  }
+
+  /** One request and the wall-clock time it entered the buffer (for the queue timing). */
+  public record Item(byte[] request, long bufferedAtMs) {}
+
+  /**
+   * Explains a batch and returns one outcome per item, in item order.
+   *
+   * @throws UncheckedIOException when an artifact cannot be written; nothing of the batch is lost, it is retried
+   */
+  public List<Outcome> run(List<Item> items, long nowMs) {
+    long start = System.nanoTime();
+    Outcome[] out = new Outcome[items.size()];
+    List<Prepared> ready = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      Request req;
+      try {
+        req = Request.parse(item.request());
+      } catch (IOException e) {
+        out[i] = new Outcome.Failed(i, null, DeadLetters.Reason.BAD_REQUEST.name(), "unreadable explain request: " + e.getMessage());
+        continue;
+      }
+      long t0 = System.nanoTime();
+      try {
+        byte[] bytes = images.fetch(req.event.image().uri());
+        String sha = LocalArtifactStore.sha256(bytes);
+        String declared = req.event.image().sha256();
+        if (declared != null && !declared.isEmpty() && !declared.equalsIgnoreCase(sha)) {
+          throw new ExplainException(ExplainException.Reason.IMAGE_UNREADABLE,
+              "image sha256 " + sha + " differs from the event's " + declared + ": " + req.event.image().uri());
+        }
+        ready.add(new Prepared(i, req, req.toInput(bytes), sha, ms(t0), nowMs - item.bufferedAtMs()));
+      } catch (ExplainException e) {
+        out[i] = new Outcome.Failed(i, req.eventId, e.reason().name(), e.getMessage());
+      }
+    }
+    // Model-grouped order: the explainer batches per model; the stable sort keeps arrival order within a model.
+    ready.sort(Comparator.comparing(p -> p.input.modelId()));
+    List<Object> results = explainAll(ready);
+    for (int k = 0; k < ready.size(); k++) {
+      Prepared p = ready.get(k);
+      Object result = results.get(k);
+      if (result instanceof Explanation ex) {
+        out[p.index] = review(p, ex);
+      } else {
+        ExplainException e = (ExplainException) result;
+        out[p.index] = new Outcome.Failed(p.index, p.request.eventId, e.reason().name(), e.getMessage());
+      }
+    }
+    long batchMs = (System.nanoTime() - start) / 1_000_000;
+    if (metrics != null) {
+      metrics.batch(items.size(), batchMs);
+    }
+    LOG.debug("explained a batch of {} in {} ms", items.size(), batchMs);
+    return List.of(out);
+  }
+
+  private List<Object> explainAll(List<Prepared> ready) {
+    if (ready.isEmpty()) {
+      return List.of();
+    }
+    List<ExplainInput> inputs = ready.stream().map(p -> p.input).toList();
+    try {
+      List<Object> results = explainer.explainAll(inputs);
+      if (results.size() != inputs.size()) {
+        throw new IllegalStateException("explainer returned " + results.size() + " results for " + inputs.size());
+      }
+      return results;
+    } catch (RuntimeException e) {
+      // An engine bug must not lose events: each one goes to the DLQ with the cause, where it can be re-driven.
+      LOG.error("explainer failed on a whole batch of {}", inputs.size(), e);
+      List<Object> failed = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        failed.add(new ExplainException(ExplainException.Reason.ENGINE_FAILED, "explainer failed: " + e, e));
+      }
+      return failed;
+    }
+  }
+
+  private Outcome review(Prepared p, Explanation ex) {
+    Request req = p.request;
+    long t0 = System.nanoTime();
+    ArtifactStore.Stored heatmap;
+    ArtifactStore.Stored overlay = null;
+    try {
+      String model = req.event.model().id();
+      heatmap = artifacts.put(req.timestamp, model, req.eventId, ArtifactStore.Kind.HEATMAP, ex.heatmapPng());
+      // Privacy heatmap-only: even if an engine rendered an overlay, it is never written.
+      if (req.withOverlay() && ex.overlayPng() != null) {
+        overlay = artifacts.put(req.timestamp, model, req.eventId, ArtifactStore.Kind.OVERLAY, ex.overlayPng());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write artifacts for event " + req.eventId, e);
+    }
+    Map<String, Double> timings = new LinkedHashMap<>();
+    timings.put("queue", (double) p.queueMs);
+    timings.put("fetch", p.fetchMs);
+    if (ex.timingsMs() != null) {
+      timings.putAll(ex.timingsMs());
+    }
+    timings.put("store", ms(t0));
+    // Microsecond digits are noise in a review record.
+    timings.replaceAll((k, v) -> Math.round(Math.max(0, v) * 1000) / 1000.0);
+    ReviewRecord record = ReviewRecords.build(req, ex, overlay, heatmap, p.imageSha256, timings, info);
+    return new Outcome.Review(p.index, req.eventId, Json.bytes(record), heatmap.sha256());
+  }
+
+  private static double ms(long t0) {
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
+  private record Prepared(int index, Request request, ExplainInput input, String imageSha256, double fetchMs,
+      long queueMs) {}
+}
