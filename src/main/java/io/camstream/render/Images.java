@@ -2,16 +2,10 @@ package io.camstream.render;
 
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainException.Reason;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -47,7 +41,7 @@ public final class Images {
     if (encoded == null || encoded.length == 0) {
       throw new ExplainException(Reason.IMAGE_UNDECODABLE, "the image is empty (0 bytes)");
     }
-    long[] header = headerSize(encoded);
+    long[] header = ImageSize.fromHeader(encoded);
     if (header != null) {
       checkSize(header[0], header[1], maxPixels);
     }
@@ -140,27 +134,6 @@ public final class Images {
     if (width * height > maxPixels) {
       throw new ExplainException(Reason.IMAGE_TOO_LARGE, "the image is " + width + "x" + height + " = "
           + (width * height) + " pixels, more than the limit of " + maxPixels);
-    }
-  }
-
-  /** {width, height} from the header alone, or null when ImageIO does not know the format or cannot read it. */
-  private static long[] headerSize(byte[] encoded) {
-    // In-memory stream: ImageIO.createImageInputStream would spill to a temp file when its cache is on.
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        return null;
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        return new long[] {reader.getWidth(0), reader.getHeight(0)};
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      // A header ImageIO cannot parse is left to OpenCV, which decides whether the data is an image at all.
-      return null;
     }
   }
 

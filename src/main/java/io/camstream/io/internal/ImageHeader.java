@@ -2,12 +2,7 @@ package io.camstream.io.internal;
 
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainException.Reason;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads an image's width and height from its header only, so a small file that decodes to a huge bitmap (a
@@ -28,24 +23,6 @@ final class ImageHeader {
 
   /** {width, height}, or null when no ImageIO reader knows the format (the engine's decoder then decides). */
   static long[] dimensions(byte[] bytes) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      if (in == null) {
-        return null;
-      }
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        return null;
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        return new long[] {reader.getWidth(0), reader.getHeight(0)};
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      // A broken header is for the decoder to report (IMAGE_UNDECODABLE), with its own message.
-      return null;
-    }
+    return io.camstream.render.ImageSize.fromHeader(bytes);
   }
 }
