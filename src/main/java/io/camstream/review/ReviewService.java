@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * the web server on {@code review.port}. One instance serves the UI: its stores hold every partition it is assigned,
  * so run a single review instance (more would each see only part of the queue).
  */
-public final class ReviewService implements RunningRole {
+public final class ReviewService implements RunningRole.OnStreams {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReviewService.class);
 
@@ -107,15 +107,10 @@ public final class ReviewService implements RunningRole {
     return ReviewRole.NAME;
   }
 
-  @Override
-  public String state() {
-    return streams.state().name();
-  }
 
   @Override
-  public boolean healthy() {
-    KafkaStreams.State s = streams.state();
-    return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
+  public KafkaStreams streams() {
+    return streams;
   }
 
   /** The HTTP port the UI is served on. */

@@ -27,6 +27,23 @@ public interface RunningRole extends AutoCloseable {
   @Override
   void close();
 
+  /** A role whose work is one Kafka Streams instance: state and health are the instance's. */
+  interface OnStreams extends RunningRole {
+
+    KafkaStreams streams();
+
+    @Override
+    default String state() {
+      return streams().state().name();
+    }
+
+    @Override
+    default boolean healthy() {
+      KafkaStreams.State s = streams().state();
+      return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
+    }
+  }
+
   /**
    * Starts a Kafka Streams role: a stream thread that dies of an unexpected error is replaced, so one poison
    * record that slipped past the dead-letter handling does not stop the process. Kafka Streams' metrics are
@@ -46,18 +63,7 @@ public interface RunningRole extends AutoCloseable {
   }
 
   /** A {@link RunningRole} over a {@link KafkaStreams} instance the caller started. */
-  record StreamsRunningRole(String name, KafkaStreams streams) implements RunningRole {
-    @Override
-    public String state() {
-      return streams.state().name();
-    }
-
-    @Override
-    public boolean healthy() {
-      KafkaStreams.State s = streams.state();
-      return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
-    }
-
+  record StreamsRunningRole(String name, KafkaStreams streams) implements OnStreams {
     @Override
     public void close() {
       streams.close(java.time.Duration.ofSeconds(30));

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * A running explainer role: the Kafka Streams app of {@link ExplainerTopology} plus the artifact retention sweep.
  * It owns the Streams instance and the sweep; the explainer is the caller's (it may be shared with other roles).
  */
-public final class RunningExplainer implements RunningRole {
+public final class RunningExplainer implements RunningRole.OnStreams {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunningExplainer.class);
   /** How often expired artifact day folders are looked for. */
@@ -85,6 +85,7 @@ public final class RunningExplainer implements RunningRole {
   }
 
   /** The Streams instance, for state checks. */
+  @Override
   public KafkaStreams streams() {
     return streams;
   }
@@ -94,16 +95,6 @@ public final class RunningExplainer implements RunningRole {
     return ExplainerRole.NAME;
   }
 
-  @Override
-  public String state() {
-    return streams.state().name();
-  }
-
-  @Override
-  public boolean healthy() {
-    KafkaStreams.State s = streams.state();
-    return s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
-  }
 
   @Override
   public void close() {
