@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>java -cp target/camstream.jar io.camstream.topology.router.RouterBench [events] [threads] [partitions]
  * [key=value ...]</pre>
  *
- * Defaults: 200000 events, 2 stream threads, 4 partitions, an embedded broker in a temp directory. Extra
+ * Defaults: 200000 events, 2 stream threads, 4 partitions, an embedded broker in a temp directory, two rounds in
+ * the same JVM (system property {@code bench.rounds}): the first warms the JIT, the second is the figure to quote. Extra
  * {@code key=value} arguments are camstream config keys (e.g. {@code bootstrap.servers=host:9092} for an external
  * cluster, {@code streams.commit.interval.ms=1000}). At the end it reads the requests topic back (read_committed)
  * and checks that it holds exactly the expected number of requests.
@@ -58,7 +59,12 @@ public final class RouterBench {
         : null;
     try {
       extra.put(CamstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker == null ? bootstrap : broker.bootstrapServers());
-      run(n, threads, partitions, extra, tmp);
+      // Round 1 pays for class loading and JIT compilation; later rounds show the warm router.
+      int rounds = Integer.getInteger("bench.rounds", 2);
+      for (int r = 1; r <= rounds; r++) {
+        System.out.printf("-- round %d of %d%s%n", r, rounds, r == 1 && rounds > 1 ? " (warm-up)" : "");
+        run(n, threads, partitions, extra, Files.createDirectories(tmp.resolve("round-" + r)));
+      }
     } finally {
       if (broker != null) {
         broker.close();
@@ -99,10 +105,12 @@ public final class RouterBench {
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     long t1 = System.nanoTime();
+    long cpu1 = processCpuNanos();
     try (RunningRole router = new RouterRole().start(new RoleContext(config, meters));
         Admin admin = Admin.create(config.kafkaClientProperties())) {
       long[] first = awaitDrained(admin, config.routerApplicationId(), config.topics().events(), partitions);
       long t2 = System.nanoTime();
+      double cpuS = (processCpuNanos() - cpu1) / 1e9;
       double s = (t2 - t1) / 1e9;
       double steadyS = (t2 - first[0]) / 1e9;
       double selected = meters.counter("camstream.router.selected").count();
@@ -112,6 +120,14 @@ public final class RouterBench {
           + "events/s including startup; after the first commit: %d events in %.2f s = %.0f events/s; "
           + "selected %.0f, dead-lettered %.0f%n", threads, partitions, n, s, n / s, n - first[1], steadyS,
           (n - first[1]) / steadyS, selected, dead);
+      // CPU time does not depend on what else runs on the machine: the fairer figure on a shared host.
+      System.out.printf("CPU used by this process (router + in-process broker) while draining: %.2f s = %.0f events "
+          + "per CPU-second; load average now %.2f on %d cores%n", cpuS, n / cpuS,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
+      if (Boolean.getBoolean("bench.threads")) {
+        printThreadCpu();
+      }
     }
     long expected = expectedRequests(n);
     long actual = countCommitted(config, config.topics().requests());
@@ -120,6 +136,29 @@ public final class RouterBench {
     if (actual != expected) {
       throw new IllegalStateException("router output does not match the input");
     }
+  }
+
+  /** CPU by thread group (JIT compiler and GC threads are not visible here: they are the remainder). */
+  private static void printThreadCpu() {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Double> byGroup = new java.util.TreeMap<>();
+    for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      String group = info.getThreadName().replaceAll("[-_ ]?\\d+", "").replaceAll("[0-9a-f]{8}-.*-", "");
+      byGroup.merge(group, mx.getThreadCpuTime(info.getThreadId()) / 1e9, Double::sum);
+    }
+    double all = byGroup.values().stream().mapToDouble(Double::doubleValue).sum();
+    byGroup.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+        .forEach(e -> System.out.printf("  %-70s %6.2f s%n", e.getKey(), e.getValue()));
+    System.out.printf("  java threads total %.2f s, process total %.2f s (rest: JIT, GC)%n", all,
+        processCpuNanos() / 1e9);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** What the built-in policy selects from {@link #event}'s mix. */
