@@ -119,7 +119,23 @@ public final class CamstreamConfig extends AbstractConfig {
   private static final String REVIEW_PORT_DOC = "Port of the review UI; 0 picks a free port.";
   public static final String REVIEW_TOKEN_CONFIG = "review.token";
   private static final String REVIEW_TOKEN_DOC =
-      "Bearer token the review UI requires for decisions; empty allows anyone who can reach the port.";
+      "Token every review UI request needs (Bearer header, basic-auth password or the login page's cookie); empty "
+          + "generates a random one at start and logs it once.";
+
+  public static final String ATTENTION_OUTSIDE_ROI_THRESHOLD_CONFIG = "attention.outside.roi.threshold";
+  private static final String ATTENTION_OUTSIDE_ROI_THRESHOLD_DOC =
+      "Alert when a window's share of heat outside the line's ROI is above this.";
+  public static final String ATTENTION_DRIFT_THRESHOLD_CONFIG = "attention.drift.threshold";
+  private static final String ATTENTION_DRIFT_THRESHOLD_DOC =
+      "Alert when a window's heat centroid moved farther than this (fraction of the image) from the previous window's.";
+  public static final String ATTENTION_MIN_REVIEWS_CONFIG = "attention.min.reviews";
+  private static final String ATTENTION_MIN_REVIEWS_DOC = "Windows with fewer reviews are shown but never alert.";
+  public static final String ATTENTION_GRACE_MINUTES_CONFIG = "attention.grace.minutes";
+  private static final String ATTENTION_GRACE_MINUTES_DOC =
+      "How long after its end an attention window still accepts late reviews before it is final and may alert.";
+  public static final String ATTENTION_GRID_SIZE_CONFIG = "attention.grid.size";
+  private static final String ATTENTION_GRID_SIZE_DOC =
+      "Side of the square grid every heat map is resampled to for the attention statistics.";
 
   private static final ConfigDef CONFIG = new ConfigDef()
       .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -176,8 +192,18 @@ public final class CamstreamConfig extends AbstractConfig {
           ARTIFACTS_RETENTION_HOURS_DOC)
       .define(METRICS_PORT_CONFIG, Type.INT, 9400, ConfigDef.Range.between(-1, 65535), Importance.LOW,
           METRICS_PORT_DOC)
-      .define(REVIEW_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.LOW, REVIEW_PORT_DOC)
-      .define(REVIEW_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, REVIEW_TOKEN_DOC);
+      .define(REVIEW_PORT_CONFIG, Type.INT, 8088, ConfigDef.Range.between(0, 65535), Importance.LOW, REVIEW_PORT_DOC)
+      .define(REVIEW_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, REVIEW_TOKEN_DOC)
+      .define(ATTENTION_OUTSIDE_ROI_THRESHOLD_CONFIG, Type.DOUBLE, 0.5, ConfigDef.Range.between(0, 1),
+          Importance.MEDIUM, ATTENTION_OUTSIDE_ROI_THRESHOLD_DOC)
+      .define(ATTENTION_DRIFT_THRESHOLD_CONFIG, Type.DOUBLE, 0.25, ConfigDef.Range.between(0, 2), Importance.MEDIUM,
+          ATTENTION_DRIFT_THRESHOLD_DOC)
+      .define(ATTENTION_MIN_REVIEWS_CONFIG, Type.INT, 5, ConfigDef.Range.atLeast(1), Importance.LOW,
+          ATTENTION_MIN_REVIEWS_DOC)
+      .define(ATTENTION_GRACE_MINUTES_CONFIG, Type.LONG, 10L, ConfigDef.Range.between(0, 24 * 60), Importance.LOW,
+          ATTENTION_GRACE_MINUTES_DOC)
+      .define(ATTENTION_GRID_SIZE_CONFIG, Type.INT, 16, ConfigDef.Range.between(2, 64), Importance.LOW,
+          ATTENTION_GRID_SIZE_DOC);
 
   /** Builds a config from raw key/value pairs (strings or typed values); throws ConfigException when invalid. */
   public CamstreamConfig(Map<?, ?> props) {
