@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -73,11 +76,40 @@ public final class Topics {
           }
         }
       }
+      awaitOnline(admin, missing);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until the leader of every partition of the new topics answers a ListOffsets request. createTopics returns
+   * once the controller has the topic, before the leader has the partition online; an idempotent producer that
+   * sends in that gap gets NOT_LEADER_OR_FOLLOWER for its first batch while later batches land, and then retries
+   * the first one forever with OUT_OF_ORDER_SEQUENCE_NUMBER. Seen here on a loaded 2-core machine.
+   */
+  private static void awaitOnline(Admin admin, Map<String, NewTopic> created)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (NewTopic t : created.values()) {
+      for (int p = 0; p < t.numPartitions(); p++) {
+        latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 }

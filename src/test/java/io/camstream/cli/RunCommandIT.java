@@ -60,6 +60,8 @@ class RunCommandIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    // The launcher's logging (camstream at INFO), not the tests' (warnings only): the test reads those lines.
+    cmd.add("-Dlogback.configurationFile=logback.xml");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());

@@ -1,0 +1,2 @@
+/** The in-process KRaft broker and topic creation. */
+package io.camstream.kafka;

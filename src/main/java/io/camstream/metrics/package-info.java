@@ -1,0 +1,2 @@
+/** The Prometheus registry and the /metrics and /health endpoints. */
+package io.camstream.metrics;
