@@ -12,6 +12,14 @@ public interface CamMethod {
   boolean requiresGradients();
 
   /**
+   * True when the method reads the gradient only through its per-channel spatial means (Grad-CAM). The engine may
+   * then fetch those means instead of the whole gradient tensor and pass them broadcast over each channel.
+   */
+  default boolean usesGradientMeansOnly() {
+    return false;
+  }
+
+  /**
    * Computes the raw map for one image.
    *
    * @param features the layer's activations, plus gradients when {@link #requiresGradients()}

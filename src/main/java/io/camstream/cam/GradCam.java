@@ -13,6 +13,11 @@ public final class GradCam extends WeightedCam {
   }
 
   @Override
+  public boolean usesGradientMeansOnly() {
+    return true;
+  }
+
+  @Override
   protected double[] channelWeights(FeatureMaps f, MaskedScorer scorer) {
     int area = f.area();
     float[] g = f.gradient();

@@ -1,5 +1,6 @@
 package io.camstream.cli;
 
+import io.camstream.cam.CamMethods;
 import io.camstream.engine.Blob;
 import io.camstream.engine.ModelRuntime;
 import io.camstream.engine.PaddleExplainer;
@@ -88,7 +89,13 @@ public final class BenchCommand implements Callable<Integer> {
   /** Native pass only: the original program against the explain program on the same prepared inputs. */
   private void engineTimes(PrintWriter out, ModelRuntime rt, String l, List<byte[]> bytes) throws Exception {
     ModelRuntime.Loaded fwd = rt.program(l, ModelRuntime.Kind.ORIGINAL);
-    ModelRuntime.Loaded exp = rt.program(l, ModelRuntime.Kind.EXPLAIN);
+    String m = method != null ? method : rt.spec().method() != null ? rt.spec().method() : CamMethods.DEFAULT;
+    ModelRuntime.Kind kind = ModelRuntime.Kind.of(CamMethods.byName(m));
+    if (kind == ModelRuntime.Kind.FORWARD) {
+      kind = ModelRuntime.Kind.EXPLAIN; // gradient-free methods: time the backward pass anyway
+    }
+    out.printf("engine  explain program: %s (%s)%n", kind, m);
+    ModelRuntime.Loaded exp = rt.program(l, kind);
     List<List<Blob>> fwdFeeds = new ArrayList<>();
     List<List<Blob>> expFeeds = new ArrayList<>();
     for (byte[] b : bytes) {

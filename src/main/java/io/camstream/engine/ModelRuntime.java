@@ -26,8 +26,22 @@ import java.util.Map;
  */
 public final class ModelRuntime implements AutoCloseable {
 
-  /** Which program: with the backward pass (gradient methods) or forward only (gradient-free methods). */
-  public enum Kind { EXPLAIN, FORWARD, ORIGINAL }
+  /**
+   * Which program: with the backward pass fetching the whole gradient (EXPLAIN) or only its channel means
+   * (EXPLAIN_MEAN, for Grad-CAM), forward only with the layer fetched (gradient-free methods), or the model as
+   * shipped (benchmarks, references).
+   */
+  public enum Kind {
+    EXPLAIN,
+    EXPLAIN_MEAN,
+    FORWARD,
+    ORIGINAL;
+
+    /** The program a CAM method needs. */
+    public static Kind of(io.camstream.cam.CamMethod m) {
+      return !m.requiresGradients() ? FORWARD : m.usesGradientMeansOnly() ? EXPLAIN_MEAN : EXPLAIN;
+    }
+  }
 
   private final ModelSpec spec;
   private final Path modelDir;
@@ -139,9 +153,10 @@ public final class ModelRuntime implements AutoCloseable {
         fetches.add(layer);
         return ExplainProgramBuilder.forward(graph, fetches);
       }
+      boolean mean = kind == Kind.EXPLAIN_MEAN;
       return spec.task() == ModelSpec.Task.CLASSIFICATION
-          ? ExplainProgramBuilder.classification(graph, layer, spec.logits(), spec.output())
-          : ExplainProgramBuilder.dense(graph, layer, spec.output());
+          ? ExplainProgramBuilder.classification(graph, layer, spec.logits(), spec.output(), mean)
+          : ExplainProgramBuilder.dense(graph, layer, spec.output(), mean);
     } catch (UnknownLayerException e) {
       throw new ExplainException(Reason.UNKNOWN_LAYER, "model " + spec.key() + ": " + e.getMessage());
     } catch (UnsupportedOpException e) {

@@ -128,7 +128,7 @@ public final class PaddleExplainer implements Explainer {
   private record Job(int index, ExplainInput input, ModelRuntime rt, String layer, CamMethod method,
       DecodedImage image, Preprocessor.Prepared prepared, double preprocessMs) {
     String groupKey() {
-      return rt.spec().key() + "|" + layer + "|" + method.requiresGradients() + "|" + prepared.height() + "x"
+      return rt.spec().key() + "|" + layer + "|" + ModelRuntime.Kind.of(method) + "|" + prepared.height() + "x"
           + prepared.width();
     }
   }
@@ -149,7 +149,7 @@ public final class PaddleExplainer implements Explainer {
       throw new ExplainException(Reason.IMAGE_UNDECODABLE, "image " + in.imageName() + " is empty");
     }
     // the program for this layer is built (and proven in a child JVM) before any image reaches it
-    rt.program(layer, method.requiresGradients() ? ModelRuntime.Kind.EXPLAIN : ModelRuntime.Kind.FORWARD);
+    rt.program(layer, ModelRuntime.Kind.of(method));
     long t0 = System.nanoTime();
     DecodedImage image = Images.decode(in.imageBytes(), spec.input().maxPixels());
     Preprocessor.Prepared p = rt.preprocessor().prepare(image);
@@ -209,7 +209,7 @@ public final class PaddleExplainer implements Explainer {
     Job first = jobs.get(0);
     ModelRuntime rt = first.rt();
     boolean classification = rt.spec().task() == ModelSpec.Task.CLASSIFICATION;
-    ModelRuntime.Kind kind = first.method().requiresGradients() ? ModelRuntime.Kind.EXPLAIN : ModelRuntime.Kind.FORWARD;
+    ModelRuntime.Kind kind = ModelRuntime.Kind.of(first.method());
     ModelRuntime.Loaded prog = rt.program(first.layer(), kind);
     int n = jobs.size();
     Preprocessor.Prepared p0 = first.prepared();
@@ -221,7 +221,7 @@ public final class PaddleExplainer implements Explainer {
     float[][] denseSeeds = classification ? null : denseSeeds(jobs);
     double[] thresholds = classification ? null : thresholds(jobs);
     List<Blob> feeds = new ArrayList<>(List.of(input));
-    if (kind == ModelRuntime.Kind.EXPLAIN) {
+    if (kind != ModelRuntime.Kind.FORWARD) {
       feeds.addAll(classification ? List.of(classSeed(jobs, prog.program().seedShape()[0]))
           : List.of(denseSeedBlob(denseSeeds, p0), thresholdBlob(thresholds)));
     }
@@ -232,7 +232,8 @@ public final class PaddleExplainer implements Explainer {
       Map<String, Blob> out = s.run(feeds);
       double engineMs = (System.nanoTime() - t0) / 1e6;
       Blob a = out.get(first.layer());
-      Blob g = kind == ModelRuntime.Kind.EXPLAIN ? out.get(ExplainProgram.grad(first.layer())) : null;
+      Blob g = kind == ModelRuntime.Kind.EXPLAIN ? out.get(ExplainProgram.grad(first.layer()))
+          : kind == ModelRuntime.Kind.EXPLAIN_MEAN ? out.get(ExplainProgram.gradMean(first.layer())) : null;
       Blob output = out.get(rt.spec().output());
       Blob logits = classification ? out.get(rt.target()) : null;
       int c = (int) a.shape()[1];
@@ -270,7 +271,8 @@ public final class PaddleExplainer implements Explainer {
               thr);
         }
         targets.add(target);
-        FeatureMaps fm = new FeatureMaps(a.item(i), g == null ? null : g.item(i), c, h, wd);
+        float[] gi = g == null ? null : kind == ModelRuntime.Kind.EXPLAIN_MEAN ? broadcast(g.item(i), h * wd) : g.item(i);
+        FeatureMaps fm = new FeatureMaps(a.item(i), gi, c, h, wd);
         maps[i] = j.method().compute(fm, scorer);
       }
       double camMs = (System.nanoTime() - t1) / 1e6 / n;
@@ -400,6 +402,15 @@ public final class PaddleExplainer implements Explainer {
       }
     }
     return scores;
+  }
+
+  /** Each channel's mean repeated over its map: what Grad-CAM reads of a gradient, in the shape it reads. */
+  private static float[] broadcast(float[] means, int area) {
+    float[] out = new float[means.length * area];
+    for (int k = 0; k < means.length; k++) {
+      Arrays.fill(out, k * area, (k + 1) * area, means[k]);
+    }
+    return out;
   }
 
   private static int argmax(float[] v) {

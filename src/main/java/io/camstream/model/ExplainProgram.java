@@ -24,4 +24,9 @@ public record ExplainProgram(
   public static String grad(String var) {
     return var + "@GRAD";
   }
+
+  /** The per-channel spatial mean of a 4-D variable's gradient, [N,C,1,1]. */
+  public static String gradMean(String var) {
+    return var + "@GRAD@MEAN";
+  }
 }

@@ -32,13 +32,23 @@ public final class ExplainProgramBuilder {
    * so one pass gives prediction and gradients).
    */
   public static ExplainProgram classification(ProgramGraph g, String layer, String logits, String output) {
+    return classification(g, layer, logits, output, false);
+  }
+
+  /**
+   * As {@link #classification(ProgramGraph, String, String, String)}; with {@code meanGradient} the program fetches
+   * the per-channel spatial mean of A@GRAD ({@link ExplainProgram#gradMean}) instead of the whole tensor, which is
+   * all Grad-CAM reads and spares copying a feature-map-sized tensor out of the engine.
+   */
+  public static ExplainProgram classification(ProgramGraph g, String layer, String logits, String output,
+      boolean meanGradient) {
     long[] logitDims = g.dims(logits);
     int k = (int) logitDims[logitDims.length - 1];
     if (logitDims.length != 2 || k <= 0) {
       throw new IllegalArgumentException("logits '" + logits + "' must be [N,K] with a static K, found "
           + java.util.Arrays.toString(logitDims));
     }
-    return build(g, layer, logits, output, true, new long[] {k});
+    return build(g, layer, logits, output, true, new long[] {k}, meanGradient);
   }
 
   /**
@@ -47,12 +57,17 @@ public final class ExplainProgramBuilder {
    * the threshold, so the mask of "pixels above the threshold" is computed in the same pass that needs it.
    */
   public static ExplainProgram dense(ProgramGraph g, String layer, String output) {
-    long[] d = g.dims(output);
-    return build(g, layer, output, output, false, java.util.Arrays.copyOfRange(d, 1, d.length));
+    return dense(g, layer, output, false);
   }
 
-  private static ExplainProgram build(
-      ProgramGraph g, String layer, String target, String output, boolean classification, long[] seedShape) {
+  /** As {@link #dense(ProgramGraph, String, String)}, optionally fetching only the gradient's channel means. */
+  public static ExplainProgram dense(ProgramGraph g, String layer, String output, boolean meanGradient) {
+    long[] d = g.dims(output);
+    return build(g, layer, output, output, false, java.util.Arrays.copyOfRange(d, 1, d.length), meanGradient);
+  }
+
+  private static ExplainProgram build(ProgramGraph g, String layer, String target, String output,
+      boolean classification, long[] seedShape, boolean meanGradient) {
     checkLayer(g, layer);
     if (!g.hasVar(target)) {
       throw new IllegalArgumentException("target variable '" + target + "' is not in the program");
@@ -115,7 +130,7 @@ public final class ExplainProgramBuilder {
       fetches.add(target);
     }
     fetches.add(layer);
-    fetches.add(layerGrad);
+    fetches.add(meanGradient ? s.channelMean(layerGrad, ExplainProgram.gradMean(layer), layer) : layerGrad);
     return new ExplainProgram(s.finish(feeds, fetches), feeds, fetches, layer, target, seedShape);
   }
 
@@ -206,6 +221,16 @@ public final class ExplainProgramBuilder {
           .setType(VarType.newBuilder().setType(VarType.Type.LOD_TENSOR)
               .setLodTensor(VarType.LoDTensorDesc.newBuilder().setTensor(t)))
           .build());
+    }
+
+    /** {@code out = mean of x over H and W}, [N,C,1,1]. */
+    String channelMean(String x, String out, String like) {
+      long[] d = g.dims(like);
+      declare(out, VarType.Type.FP32, d[0], d[1], 1, 1);
+      append(OpDesc.newBuilder().setType("reduce_mean").addInputs(Ops.var("X", x)).addOutputs(Ops.var("Out", out))
+          .addAttrs(Ops.intsA("dim", 2, 3)).addAttrs(Ops.boolA("keep_dim", true))
+          .addAttrs(Ops.boolA("reduce_all", false)).build());
+      return out;
     }
 
     void markFeedNew(String name) {

@@ -3,6 +3,7 @@ package io.camstream.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,47 @@ class ExplainGradientsIT {
   static void close() {
     cls.close();
     det.close();
+  }
+
+  /** Grad-CAM's program fetches only the gradient's channel means: they are the means of the full gradient. */
+  @ParameterizedTest
+  @CsvSource({"ocr-textline-cls, hard_swish_17.tmp_0, textline_en_0.png", "ocr-db-det, concat_0.tmp_0, doc_synthetic_en.png"})
+  void channelMeanProgramMatchesTheFullGradient(String model, String layer, String image) throws Exception {
+    ModelRuntime rt = model.equals("ocr-db-det") ? det : cls;
+    Blob x = EngineFixture.input(rt, image);
+    List<Blob> feeds = new java.util.ArrayList<>(List.of(x));
+    if (rt == det) {
+      int h = (int) x.shape()[2];
+      int w = (int) x.shape()[3];
+      feeds.add(new Blob(new long[] {1, 1, h, w}, new float[h * w]));
+      feeds.add(new Blob(new long[] {1, 1, 1, 1}, new float[] {0.3f}));
+    } else {
+      feeds.add(new Blob(new long[] {1, 2}, new float[2]));
+    }
+    Blob full;
+    Blob means;
+    try (PaddleModel.Session a = rt.program(layer, ModelRuntime.Kind.EXPLAIN).byDevice().get("cpu").newSession();
+        PaddleModel.Session b = rt.program(layer, ModelRuntime.Kind.EXPLAIN_MEAN).byDevice().get("cpu")
+            .newSession()) {
+      full = a.run(feeds).get(io.camstream.model.ExplainProgram.grad(layer));
+      means = b.run(feeds).get(io.camstream.model.ExplainProgram.gradMean(layer));
+    }
+    int c = (int) full.shape()[1];
+    int area = (int) (full.shape()[2] * full.shape()[3]);
+    assertThat(means.shape()).containsExactly(1, c, 1, 1);
+    double scale = 0;
+    double[] ref = new double[c];
+    for (int k = 0; k < c; k++) {
+      for (int p = 0; p < area; p++) {
+        ref[k] += full.data()[k * area + p];
+      }
+      ref[k] /= area;
+      scale = Math.max(scale, Math.abs(ref[k]));
+    }
+    for (int k = 0; k < c; k++) {
+      assertThat((double) means.data()[k]).as("channel %d", k).isCloseTo(ref[k],
+          org.assertj.core.data.Offset.offset(1e-5 * scale));
+    }
   }
 
   @ParameterizedTest
