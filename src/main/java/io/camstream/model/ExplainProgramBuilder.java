@@ -410,6 +410,18 @@ public final class ExplainProgramBuilder {
     }
 
     @Override
+    public String temp(String base, long... dims) {
+      String name = base + "_" + (s.tempCount++);
+      s.declare(name, VarType.Type.FP32, dims);
+      return name;
+    }
+
+    @Override
+    public long[] dims(String var) {
+      return g.dims(var);
+    }
+
+    @Override
     public void emit(OpDesc op) {
       s.append(op);
     }

@@ -17,6 +17,12 @@ public interface GradContext {
   /** A fresh temporary variable declared like {@code likeVar} (same dtype and dims). */
   String temp(String base, String likeVar);
 
+  /** A fresh temporary FP32 variable with the given dims. */
+  String temp(String base, long... dims);
+
+  /** Declared dims of a variable of the forward program (-1 where dynamic). */
+  long[] dims(String var);
+
   /** Appends a grad op to the program (op_role is set to backward). */
   void emit(OpDesc op);
 }

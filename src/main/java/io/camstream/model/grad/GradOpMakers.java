@@ -29,7 +29,7 @@ public final class GradOpMakers {
       MAKERS.put(t, binary(t + "_grad"));
     }
     MAKERS.put("elementwise_div", GradOpMakers::elementwiseDiv);
-    MAKERS.put("conv2d", conv("conv2d_grad"));
+    MAKERS.put("conv2d", GradOpMakers::conv2d);
     MAKERS.put("depthwise_conv2d", conv("depthwise_conv2d_grad"));
     MAKERS.put("conv2d_transpose", conv("conv2d_transpose_grad"));
     MAKERS.put("depthwise_conv2d_transpose", conv("depthwise_conv2d_transpose_grad"));
@@ -106,6 +106,54 @@ public final class GradOpMakers {
       GradOps.gradOutput(b, op, "Input", ctx);
       ctx.emit(b.build());
     };
+  }
+
+  /**
+   * conv2d: for a plain stride-1 convolution the input gradient is itself a stride-1 convolution of the output
+   * gradient with the filter transposed (in/out channels swapped) and flipped, padded by k-1-p. Paddle's CPU
+   * conv2d_grad builds an (in-channels x k x k) by (H x W) column buffer and scatters it back (col2im), which costs
+   * more than the forward pass; the forward convolution of the gradient does the same arithmetic on a buffer
+   * k*k*out-channels high, a few times smaller. Other convolutions use conv2d_grad.
+   */
+  private static void conv2d(OpDesc op, GradContext ctx) {
+    String input = Ops.in(op, "Input");
+    if (!ctx.needs(input)) {
+      return;
+    }
+    String filter = Ops.in(op, "Filter");
+    long[] w = ctx.dims(filter);
+    if (!plainStrideOne(op) || w.length != 4 || w[2] <= 0 || w[3] <= 0) {
+      conv("conv2d_grad").make(op, ctx);
+      return;
+    }
+    int ph = Ops.attr(op, "paddings").getInts(0);
+    int pw = Ops.attr(op, "paddings").getInts(1);
+    String transposed = ctx.temp("camstream_filter_t", w[1], w[0], w[2], w[3]);
+    String shape = ctx.temp("camstream_filter_t_shape", 0, w[0], w[1], w[2], w[3]);
+    ctx.emit(OpDesc.newBuilder().setType("transpose2").addInputs(Ops.var("X", filter))
+        .addOutputs(Ops.var("Out", transposed)).addOutputs(Ops.var("XShape", shape))
+        .addAttrs(Ops.intsA("axis", 1, 0, 2, 3)).build());
+    String flipped = ctx.temp("camstream_filter_tf", w[1], w[0], w[2], w[3]);
+    ctx.emit(OpDesc.newBuilder().setType("flip").addInputs(Ops.var("X", transposed))
+        .addOutputs(Ops.var("Out", flipped)).addAttrs(Ops.intsA("axis", 2, 3)).build());
+    ctx.emit(GradOps.like(op, "conv2d", Ops.intsA("paddings", (int) w[2] - 1 - ph, (int) w[3] - 1 - pw))
+        .addInputs(Ops.var("Input", ctx.outGrad(Ops.out(op, "Output"))))
+        .addInputs(Ops.var("Filter", flipped))
+        .addOutputs(Ops.var("Output", ctx.inGrad(input))).build());
+  }
+
+  /** Stride 1, dilation 1, one group, explicit symmetric [ph, pw] padding, NCHW, no fused extras. */
+  private static boolean plainStrideOne(OpDesc op) {
+    OpDesc.Attr strides = Ops.attr(op, "strides");
+    OpDesc.Attr dilations = Ops.attr(op, "dilations");
+    OpDesc.Attr paddings = Ops.attr(op, "paddings");
+    return strides != null && strides.getIntsList().stream().allMatch(v -> v == 1)
+        && (dilations == null || dilations.getIntsList().stream().allMatch(v -> v == 1))
+        && Ops.intAttr(op, "groups", 1) == 1
+        && paddings != null && paddings.getIntsCount() == 2
+        && Ops.stringAttr(op, "padding_algorithm", "EXPLICIT").equals("EXPLICIT")
+        && Ops.stringAttr(op, "data_format", "NCHW").matches("NCHW|AnyLayout")
+        && Ops.args(op, true, "Bias").isEmpty() && Ops.args(op, true, "ResidualData").isEmpty();
   }
 
   private static void batchNorm(OpDesc op, GradContext ctx) {
