@@ -23,6 +23,10 @@ class HeadOpsIT {
     TinyModels.heads().write(dir);
     ModelSpec spec = TinyModels.spec(dir, "heads", "A", "logits", "probs");
     try (ModelRuntime rt = new ModelRuntime(spec, dir, EngineFixture.options())) {
+      // the strided conv2d keeps conv2d_grad (stride-1 convs take the forward-conv form: ExplainGradientsIT)
+      assertThat(rt.program("A", ModelRuntime.Kind.EXPLAIN).program().program().getBlocks(0).getOpsList())
+          .extracting(io.camstream.model.proto.Framework.OpDesc::getType)
+          .contains("conv2d_grad", "conv2d_transpose_grad", "depthwise_conv2d_grad", "concat_grad");
       Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 21, 1f));
       for (int cls = 0; cls < TinyModels.K; cls++) {
         float[] seed = new float[TinyModels.K];

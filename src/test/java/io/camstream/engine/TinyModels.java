@@ -74,7 +74,7 @@ final class TinyModels {
   /**
    * The ops of common classifier heads after a layer A: relu6 = A -> split -> {swish, hard_sigmoid} -> concat ->
    * conv2d_transpose -> bilinear_interp_v2 -> sigmoid -> transpose2 -> transpose2 -> unsqueeze2 -> squeeze2 ->
-   * nearest_interp_v2 -> depthwise_conv2d -> tanh -> pool2d -> reshape2 -> dropout -> mul -> hard_swish ->
+   * {nearest_interp_v2 + conv2d stride 2} -> depthwise_conv2d -> tanh -> pool2d -> reshape2 -> dropout -> mul -> hard_swish ->
    * matmul -> elementwise_sub -> relu -> elementwise_mul -> scale = logits -> softmax.
    */
   static ProgramWriter heads() {
@@ -83,6 +83,7 @@ final class TinyModels {
     w.param("conv_w", new long[] {6, 3, 3, 3}, ProgramWriter.random(6 * 27, 5, 0.4f));
     w.param("convt_w", new long[] {6, 4, 2, 2}, ProgramWriter.random(6 * 16, 6, 0.4f));
     w.param("dw_w", new long[] {4, 1, 3, 3}, ProgramWriter.random(36, 7, 0.5f));
+    w.param("s2_w", new long[] {4, 4, 3, 3}, ProgramWriter.random(144, 13, 0.3f));
     w.param("mul_w", new long[] {4, 5}, ProgramWriter.random(20, 8, 1f));
     w.param("mm_w", new long[] {5, K}, ProgramWriter.random(5 * K, 9, 1f));
     float[] subB = ProgramWriter.random(K, 10, 0.2f);
@@ -96,7 +97,7 @@ final class TinyModels {
     w.var("bi", -1, 4, S, S).var("sg", -1, 4, S, S).var("t1", -1, S, S, 4).var("t1x", 0, -1, 4, S, S);
     w.var("t2", -1, 4, S, S).var("t2x", 0, -1, S, S, 4).var("u", -1, 4, S, S, 1).var("ux", 0, -1, 4, S, S);
     w.var("q", -1, 4, S, S).var("qx", 0, -1, 4, S, S, 1).var("ni", -1, 4, S / 2, S / 2);
-    w.var("dw", -1, 4, S / 2, S / 2).var("th", -1, 4, S / 2, S / 2).var("pp", -1, 4, 1, 1);
+    w.var("sc", -1, 4, S / 2, S / 2).var("ns", -1, 4, S / 2, S / 2).var("dw", -1, 4, S / 2, S / 2).var("th", -1, 4, S / 2, S / 2).var("pp", -1, 4, 1, 1);
     w.var("r", -1, 4).var("rx", 0, -1, 4, 1, 1).var("dr", -1, 4).var("drm", io.camstream.model.proto.Framework.VarType.Type.UINT8, false, -1, 4);
     w.var("mu", -1, 5).var("hs", -1, 5).var("mm", -1, K).var("sb", -1, K).var("re", -1, K).var("em", -1, K);
     w.var("logits", -1, K).var("probs", -1, K);
@@ -121,7 +122,9 @@ final class TinyModels {
     w.op("unsqueeze2").in("X", "t2").out("Out", "u").out("XShape", "ux").ints("axes", 4).add();
     w.op("squeeze2").in("X", "u").out("Out", "q").out("XShape", "qx").ints("axes", 4).add();
     interp(w, "nearest_interp_v2", "q", "ni", "nearest", 0.5f).add();
-    conv(w, "depthwise_conv2d", "ni", "dw_w", "dw", 1, 1, 4).add();
+    conv(w, "conv2d", "q", "s2_w", "sc", 2, 1, 1).add(); // strided: conv2d_grad, not the forward-conv form
+    eltwise(w, "elementwise_add", "ni", "sc", "ns", -1).add();
+    conv(w, "depthwise_conv2d", "ns", "dw_w", "dw", 1, 1, 4).add();
     w.op("tanh").in("X", "dw").out("Out", "th").add();
     pool(w, "th", "pp", "avg", 1, true).add();
     w.op("reshape2").in("X", "pp").out("Out", "r").out("XShape", "rx").ints("shape", -1, 4).add();
