@@ -87,9 +87,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf("%d dead letters on %s: %s%n", results.deadLetters.size(), live.topics().dlq(),
           String.join(", ", results.deadLetters));
       out.printf("artifacts (overlay and heatmap PNGs): %s%n", live.artifactsDir().toAbsolutePath());
-      if (io.camstream.topology.Roles.all().containsKey("review")) {
-        out.printf("review UI: http://localhost:%d/%n", live.reviewPort());
-      }
+      runner.roles().stream().filter(r -> r instanceof io.camstream.review.ReviewService)
+          .map(r -> (io.camstream.review.ReviewService) r).findFirst()
+          .ifPresent(r -> out.printf("review UI: http://localhost:%d/  (token %s)%n", r.port(), r.token()));
       if (runner.ops() != null) {
         out.printf("metrics: http://localhost:%d/metrics%n", runner.ops().port());
       }

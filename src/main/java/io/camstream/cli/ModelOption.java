@@ -22,8 +22,9 @@ public final class ModelOption {
     if (Files.isRegularFile(p)) {
       return ModelSpec.load(p);
     }
-    if (Files.isDirectory(modelsDir)) {
-      for (ModelSpec s : ModelSpec.loadAll(modelsDir)) {
+    Path dir = io.camstream.io.SharedDir.inProject(modelsDir);
+    if (Files.isDirectory(dir)) {
+      for (ModelSpec s : ModelSpec.loadAll(dir)) {
         if (s.id().equals(model) || s.key().equals(model)) {
           return s;
         }

@@ -282,8 +282,9 @@ public final class CamstreamConfig extends AbstractConfig {
     return getString(REVIEW_APPLICATION_ID_CONFIG);
   }
 
+  /** The model specs folder; a relative default such as {@code models} also resolves against the project root. */
   public Path modelsDir() {
-    return Path.of(getString(MODELS_DIR_CONFIG));
+    return io.camstream.io.SharedDir.inProject(Path.of(getString(MODELS_DIR_CONFIG)));
   }
 
   /** The policy defaults file, or null for the built-in defaults. */

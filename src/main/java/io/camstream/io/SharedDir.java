@@ -74,6 +74,21 @@ public final class SharedDir {
     return new SharedDir(found);
   }
 
+  /**
+   * A project-relative path (such as the default {@code models}) as the user means it: relative to the working
+   * directory when it exists there, else relative to the project root ({@value #HOME_PROPERTY}, set by the
+   * launcher, or the nearest {@code pom.xml} above), so {@code ./camstream} works from any directory.
+   */
+  public static Path inProject(Path path) {
+    if (path.isAbsolute() || Files.exists(path)) {
+      return path;
+    }
+    String home = blankToNull(System.getProperty(HOME_PROPERTY));
+    Optional<Path> root = home != null ? Optional.of(Path.of(home))
+        : projectRoot(Path.of("").toAbsolutePath());
+    return root.map(r -> r.resolve(path)).filter(Files::exists).orElse(path);
+  }
+
   /** The first directory at or above {@code start} that holds a {@code pom.xml}. */
   static Optional<Path> projectRoot(Path start) {
     for (Path dir = start; dir != null; dir = dir.getParent()) {

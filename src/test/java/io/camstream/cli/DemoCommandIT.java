@@ -41,7 +41,7 @@ class DemoCommandIT {
     assertThat(code).as(text + err).isZero();
     assertThat(text).contains("eventId", "overlay", "artifacts (overlay and heatmap PNGs): " + data.resolve("artifacts"));
     // low-confidence (line-a), new-sample (line-a) and the detection event (line-b) are in the table
-    assertThat(text).contains("low-confidence", "new-sample");
+    assertThat(text).contains("low-confidence", "new-sample").containsPattern("review UI: http://localhost:\\d+/  \\(token \\S+\\)");
     assertThat(text).containsPattern("line-b\\s+low-confidence\\s+1 detection");
     assertThat(text).contains("3 dead letters").contains("router:BAD_JSON", "router:SCHEMA_VIOLATION",
         "router:IMAGE_NOT_ALLOWED");
