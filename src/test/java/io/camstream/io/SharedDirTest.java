@@ -101,4 +101,24 @@ class SharedDirTest {
         "models/ch_ppocr_mobile_v2.0_cls_infer/inference.pdmodel");
     assertThat(model).isRegularFile();
   }
+
+  @Test
+  void projectRelativePathsResolveAgainstTheProjectRootWhenAbsentHere() throws IOException {
+    String name = "specs-" + System.nanoTime();
+    Path project = Files.createDirectories(tmp.resolve("project"));
+    Files.createDirectories(project.resolve(name));
+    String before = System.getProperty(SharedDir.HOME_PROPERTY);
+    System.setProperty(SharedDir.HOME_PROPERTY, project.toString());
+    try {
+      assertThat(SharedDir.inProject(Path.of(name))).isEqualTo(project.resolve(name));
+      assertThat(SharedDir.inProject(Path.of("nowhere-" + name))).isEqualTo(Path.of("nowhere-" + name));
+      assertThat(SharedDir.inProject(tmp)).isEqualTo(tmp);
+    } finally {
+      if (before == null) {
+        System.clearProperty(SharedDir.HOME_PROPERTY);
+      } else {
+        System.setProperty(SharedDir.HOME_PROPERTY, before);
+      }
+    }
+  }
 }
