@@ -35,6 +35,9 @@ public final class LayersCommand implements Callable<Integer> {
   @Option(names = "--shared", description = "The shared folder (default: ../shared).")
   Path shared;
 
+  @Option(names = "--cache", description = "Generated-program cache (default: ~/.cache/camstream).")
+  Path cacheDir;
+
   @Option(names = "--height", description = "Input height (default: the spec's).")
   Integer height;
 
@@ -58,7 +61,7 @@ public final class LayersCommand implements Callable<Integer> {
     int w = width != null ? width : ms.input().width();
     Map<String, String> feeds = new LinkedHashMap<>();
     feeds.put(g.feeds().get(0), "1x3x" + h + "x" + w);
-    ProgramCache cache = new ProgramCache(ProgramCache.defaultRoot());
+    ProgramCache cache = new ProgramCache(cacheDir != null ? cacheDir : ProgramCache.defaultRoot());
     Path probeDir = cache.root().resolve("probes").resolve(rt.sha256().substring(0, 16) + "-" + h + "x" + w);
     Files.createDirectories(probeDir);
     ProgramIO.write(probe.program(), probeDir.resolve("inference.pdmodel"));

@@ -93,6 +93,26 @@ class ClassifierIT {
         .contains(ExplainProgram.grad(e.layer()));
   }
 
+  /** Every method runs end to end on the real model; the gradient-free ones through the forward-only program. */
+  @ParameterizedTest
+  @CsvSource({"gradcam", "gradcampp", "xgradcam", "hirescam", "layercam", "eigencam", "scorecam"})
+  void everyMethodGivesANormalisedMapOnTheRealModel(String method) throws Exception {
+    byte[] img = Shared.imageBytes("textline_en_180.png");
+    ExplainInput in = new ExplainInput("ocr-textline-cls", img, "t", null, method, null, null, null, true);
+    Explanation e = explainer.explain(in);
+    assertThat(e.method()).isEqualTo(method);
+    assertThat(e.prediction().label()).isEqualTo("180");
+    float max = 0;
+    for (float v : e.grid().values()) {
+      assertThat(v).isBetween(0f, 1f);
+      max = Math.max(max, v);
+    }
+    assertThat(max).isEqualTo(1f);
+    assertThat(e.heatmapPng()).isNotEmpty();
+    // repeatable, batched forward passes included (Score-CAM)
+    assertThat(explainer.explain(in).grid().values()).containsExactly(e.grid().values());
+  }
+
   /** PaddleOCR predict_cls.py resize_norm_img, step by step, then the unmodified model. */
   private static float[] paddleOcrProbabilities(String image) throws Exception {
     Mat img = Imgcodecs.imdecode(new MatOfByte(Shared.imageBytes(image)), Imgcodecs.IMREAD_COLOR);

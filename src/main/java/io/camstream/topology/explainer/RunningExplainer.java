@@ -51,6 +51,12 @@ public final class RunningExplainer implements RunningRole.OnStreams {
   static RunningExplainer start(CamstreamConfig config, Explainer explainer, MeterRegistry registry,
       Runnable onClose) {
     ExplainerMetrics metrics = new ExplainerMetrics(registry);
+    if (explainer instanceof io.camstream.engine.PaddleExplainer paddle) {
+      io.micrometer.core.instrument.Gauge.builder("camstream.explainer.pool.busy", paddle,
+              io.camstream.engine.PaddleExplainer::busyWorkers)
+          .description("predictors running a batch right now (of explainer.devices x pool size)")
+          .register(registry);
+    }
     ArtifactStore artifacts = ArtifactStore.fromConfig(config);
     BatchExplainer batches = new BatchExplainer(explainer, ImageSource.fromConfig(config),
         artifacts, ExplainerInfo.local(config.explainerDevices()), metrics);
