@@ -40,6 +40,8 @@ ENV CAMSTREAM_SHARED=/shared \
     CAMSTREAM_DATA_DIR=/data \
     CAMSTREAM_ARTIFACTS_DIR=/artifacts \
     CAMSTREAM_METRICS_PORT=9404 \
+    CAMSTREAM_REVIEW_PORT=8080 \
+    CAMSTREAM_CACHE=/var/cache/camstream/programs \
     CAMSTREAM_EXPLAINER_DEVICES=gpu:0 \
     DJL_CACHE_DIR=/var/cache/camstream/djl \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
@@ -65,6 +67,8 @@ ENV CAMSTREAM_SHARED=/shared \
     CAMSTREAM_DATA_DIR=/data \
     CAMSTREAM_ARTIFACTS_DIR=/artifacts \
     CAMSTREAM_METRICS_PORT=9404 \
+    CAMSTREAM_REVIEW_PORT=8080 \
+    CAMSTREAM_CACHE=/var/cache/camstream/programs \
     CAMSTREAM_EXPLAINER_DEVICES=cpu \
     DJL_CACHE_DIR=/var/cache/camstream/djl \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
