@@ -102,14 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
       Preprocessor.Prepared p = rt.preprocessor().prepare(Images.decode(b, rt.spec().input().maxPixels()));
       Blob x = new Blob(new long[] {1, 3, p.height(), p.width()}, p.chw());
       fwdFeeds.add(List.of(x));
-      List<Blob> e = new ArrayList<>(List.of(x));
-      if (rt.spec().task() == ModelSpec.Task.CLASSIFICATION) {
-        e.add(new Blob(new long[] {1, exp.program().seedShape()[0]}, new float[(int) exp.program().seedShape()[0]]));
-      } else {
-        e.add(new Blob(new long[] {1, 1, p.height(), p.width()}, new float[p.height() * p.width()]));
-        e.add(new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
-      }
-      expFeeds.add(e);
+      expFeeds.add(rt.defaultTargetFeeds(x));
     }
     List<Double> f = new ArrayList<>();
     List<Double> x = new ArrayList<>();

@@ -7,9 +7,7 @@ import io.camstream.model.ExplainProgram;
 import io.camstream.model.ExplainProgramBuilder;
 import io.camstream.model.ModelSpec;
 import io.camstream.model.ProgramGraph;
-import io.camstream.model.ProgramIO;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -50,7 +48,6 @@ public final class LayersCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ModelSpec ms = model.load();
     Path sharedDir = shared != null ? shared : io.camstream.io.SharedDir.locate().root();
-    Path dir = ms.modelDir(sharedDir);
     ModelRuntime rt = new ModelRuntime(ms, sharedDir, EngineOptions.defaults());
     ProgramGraph g = rt.graph();
     String target = rt.target();
@@ -62,14 +59,10 @@ public final class LayersCommand implements Callable<Integer> {
     Map<String, String> feeds = new LinkedHashMap<>();
     feeds.put(g.feeds().get(0), "1x3x" + h + "x" + w);
     ProgramCache cache = new ProgramCache(cacheDir != null ? cacheDir : ProgramCache.defaultRoot());
-    Path probeDir = cache.root().resolve("probes").resolve(rt.sha256().substring(0, 16) + "-" + h + "x" + w);
-    Files.createDirectories(probeDir);
-    ProgramIO.write(probe.program(), probeDir.resolve("inference.pdmodel"));
-    Path params = probeDir.resolve("inference.pdiparams");
-    if (!Files.exists(params)) {
-      Files.createSymbolicLink(params, dir.resolve(ms.files().params()).toAbsolutePath());
-    }
-    Map<String, long[]> shapes = cache.trial(probeDir, names, feeds).fetchShapes();
+    // the probe is a generated program like any other: cached, and run only in a child process
+    Path probeDir = cache.materialise(rt.sha256(), "layers-" + h + "x" + w, probe,
+        rt.modelDir().resolve(ms.files().params()), feeds);
+    Map<String, long[]> shapes = cache.verified(probeDir).fetchShapes();
     String dflt = rt.defaultLayer();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("model %s (%s), input 1x3x%dx%d, %d activations, target %s%n", ms.key(), ms.task(), h, w,

@@ -45,12 +45,4 @@ public record EngineOptions(
   public EngineOptions withPool(int perDevice, int threads) {
     return new EngineOptions(devices, perDevice, threads, maxBatch, cacheRoot, render);
   }
-
-  public EngineOptions withRender(RenderOptions r) {
-    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, r);
-  }
-
-  public EngineOptions withBatch(int b) {
-    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, b, cacheRoot, render);
-  }
 }

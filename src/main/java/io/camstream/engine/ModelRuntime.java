@@ -114,6 +114,23 @@ public final class ModelRuntime implements AutoCloseable {
     return spec.task() == ModelSpec.Task.CLASSIFICATION ? spec.logits() : spec.output();
   }
 
+  /**
+   * The feeds of an explain program for one prepared input [1,3,H,W] under the default target: the predicted
+   * class (a zero seed row) for classifiers, the output above {@link PaddleExplainer#DEFAULT_THRESHOLD} for dense
+   * models.
+   */
+  public List<Blob> defaultTargetFeeds(Blob x) {
+    if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
+      long[] logits = graph.dims(target());
+      int k = (int) logits[logits.length - 1];
+      return List.of(x, new Blob(new long[] {1, k}, new float[k]));
+    }
+    int h = (int) x.shape()[2];
+    int w = (int) x.shape()[3];
+    return List.of(x, new Blob(new long[] {1, 1, h, w}, new float[h * w]),
+        new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
+  }
+
   /** Builds (or finds), verifies and loads the program for a layer. */
   public synchronized Loaded program(String layer, Kind kind) throws ExplainException {
     String key = kind + "-" + layer;

@@ -12,7 +12,6 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,12 +123,5 @@ public final class PaddleModel implements AutoCloseable {
     public void close() {
       predictor.close();
     }
-  }
-
-  /** Names of a list of blobs, for messages. */
-  static List<String> shapes(List<Blob> blobs) {
-    List<String> out = new ArrayList<>();
-    blobs.forEach(b -> out.add(b.toString()));
-    return out;
   }
 }

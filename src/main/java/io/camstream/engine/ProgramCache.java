@@ -41,10 +41,6 @@ public final class ProgramCache {
     this.trialTimeout = trialTimeout;
   }
 
-  public Path root() {
-    return root;
-  }
-
   /** Default location: {@code camstream.cache} property, {@code CAMSTREAM_CACHE}, else ~/.cache/camstream. */
   public static Path defaultRoot() {
     String p = System.getProperty("camstream.cache", System.getenv("CAMSTREAM_CACHE"));
@@ -68,7 +64,8 @@ public final class ProgramCache {
     Path dir = root.resolve("programs").resolve(modelSha.substring(0, 16) + "-" + paramsSha.substring(0, 8))
         .resolve(sanitize(key) + "-" + sha256(bytes).substring(0, 12));
     Path link = dir.resolve("inference.pdiparams");
-    if (Files.exists(dir.resolve(VERIFIED)) && Files.exists(dir.resolve("inference.pdmodel"))) {
+    if (Files.exists(dir.resolve("inference.pdmodel"))
+        && verified(dir).fetchShapes().keySet().containsAll(program.fetches())) {
       linkParams(link, params);
       return dir;
     }
@@ -76,10 +73,17 @@ public final class ProgramCache {
     ProgramIO.write(program.program(), dir.resolve("inference.pdmodel"));
     linkParams(link, params);
     Trial t = trial(dir, program.fetches(), trialFeeds);
+    // the child's own "fetch NAME DIMS" lines, so the record reads back with the same parser
     Files.writeString(dir.resolve(VERIFIED), t.fetchShapes().entrySet().stream()
-        .map(e -> e.getKey() + " " + Arrays.toString(e.getValue())).reduce("", (a, b) -> a + b + "\n"));
+        .map(e -> "fetch " + e.getKey() + " " + Arrays.toString(e.getValue()) + "\n").reduce("", String::concat));
     LOG.info("generated program {} verified in a child process", dir);
     return dir;
+  }
+
+  /** The fetch shapes a program folder's trial run recorded; empty when it has not passed one. */
+  public Trial verified(Path dir) throws IOException {
+    Path record = dir.resolve(VERIFIED);
+    return new Trial(Files.exists(record) ? fetchShapes(Files.readString(record)) : Map.of());
   }
 
   /** Points the folder's params at the model's own file (the same bytes, wherever the model now lives). */
@@ -135,15 +139,20 @@ public final class ProgramCache {
       throw new IOException("generated program failed its trial run in a child process (exit " + p.exitValue()
           + "): " + paddleError(stderr));
     }
+    return new Trial(fetchShapes(out));
+  }
+
+  /** {@code fetch NAME [d0, d1, ...]} lines, as {@link TrialRun} prints them. */
+  private static Map<String, long[]> fetchShapes(String text) {
     Map<String, long[]> shapes = new LinkedHashMap<>();
-    for (String line : out.split("\n")) {
+    for (String line : text.split("\n")) {
       if (line.startsWith("fetch ")) {
         String[] parts = line.split(" ", 3);
         shapes.put(parts[1], Arrays.stream(parts[2].replaceAll("[\\[\\] ]", "").split(","))
             .mapToLong(Long::parseLong).toArray());
       }
     }
-    return new Trial(shapes);
+    return shapes;
   }
 
   /** The most telling line of a Paddle abort (the EnforceNotMet summary), else the last lines. */

@@ -70,7 +70,7 @@ class ClassifierIT {
     Blob a;
     try (PaddleModel.Session s = rt.program(e.layer(), ModelRuntime.Kind.EXPLAIN).byDevice().get("cpu")
         .newSession()) {
-      a = s.run(List.of(x, new Blob(new long[] {1, 2}, new float[2]))).get(e.layer());
+      a = s.run(rt.defaultTargetFeeds(x)).get(e.layer());
     }
     Map<String, Tensor> params = ParamsIO.read(rt.modelDir().resolve("inference.pdiparams"),
         rt.graph().program());

@@ -38,16 +38,7 @@ class ExplainGradientsIT {
   @CsvSource({"ocr-textline-cls, hard_swish_17.tmp_0, textline_en_0.png", "ocr-db-det, concat_0.tmp_0, doc_synthetic_en.png"})
   void channelMeanProgramMatchesTheFullGradient(String model, String layer, String image) throws Exception {
     ModelRuntime rt = model.equals("ocr-db-det") ? det : cls;
-    Blob x = EngineFixture.input(rt, image);
-    List<Blob> feeds = new java.util.ArrayList<>(List.of(x));
-    if (rt == det) {
-      int h = (int) x.shape()[2];
-      int w = (int) x.shape()[3];
-      feeds.add(new Blob(new long[] {1, 1, h, w}, new float[h * w]));
-      feeds.add(new Blob(new long[] {1, 1, 1, 1}, new float[] {0.3f}));
-    } else {
-      feeds.add(new Blob(new long[] {1, 2}, new float[2]));
-    }
+    List<Blob> feeds = rt.defaultTargetFeeds(EngineFixture.input(rt, image));
     Blob full;
     Blob means;
     try (PaddleModel.Session a = rt.program(layer, ModelRuntime.Kind.EXPLAIN).byDevice().get("cpu").newSession();
