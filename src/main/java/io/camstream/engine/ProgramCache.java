@@ -107,7 +107,7 @@ public final class ProgramCache {
   public Trial trial(Path dir, List<String> fetches, Map<String, String> feeds) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
+    cmd.add("-Xmx2g"); // a layers probe fetches every activation of a full-size input
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Dai.djl.offline=true");
     cmd.add("-cp");

@@ -20,4 +20,13 @@ class LayersCommandIT {
     assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(" ").contains("relu_0.tmp_0", "[1, 8, 24, 96]", "relu"));
     assertThat(lines.stream().filter(l -> l.startsWith("*"))).hasSize(1);
   }
+
+  @Test
+  void theDetectorsFullSizeProbeFitsTheChildProcess() {
+    // 236 activations of a 640x640 input are fetched at once by the probe
+    ExplainCommandIT.Run r = ExplainCommandIT.run("layers", "--model", "ocr-db-det");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out().lines().filter(l -> l.startsWith("*")).toList()).singleElement().asString()
+        .contains("concat_0.tmp_0", "[1, 96, 160, 160]", "concat");
+  }
 }
