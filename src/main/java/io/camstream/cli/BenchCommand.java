@@ -1,9 +1,11 @@
 package io.camstream.cli;
 
 import io.camstream.cam.CamMethods;
+import io.camstream.engine.Backend;
 import io.camstream.engine.Blob;
 import io.camstream.engine.ModelRuntime;
 import io.camstream.engine.PaddleExplainer;
+import io.camstream.engine.OnnxModel;
 import io.camstream.engine.PaddleModel;
 import io.camstream.engine.Preprocessor;
 import io.camstream.explain.ExplainException;
@@ -58,6 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Also run N full explanations and report resident memory growth after warm-up.")
   int memory;
 
+  @Option(names = "--images-per-call", defaultValue = "1", paramLabel = "N",
+      description = "Batch size of the engine timings: each image repeated N times (default: ${DEFAULT-VALUE}).")
+  int batch;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -86,54 +92,108 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Native pass only: the original program against the explain program on the same prepared inputs. */
+  /**
+   * Native pass only: the original program against the explain program on the same prepared inputs, on both
+   * engines (Paddle Inference, and ONNX Runtime when the compiled graphs verify), all four alternated in one loop.
+   */
   private void engineTimes(PrintWriter out, ModelRuntime rt, String l, List<byte[]> bytes) throws Exception {
-    ModelRuntime.Loaded fwd = rt.program(l, ModelRuntime.Kind.ORIGINAL);
     String m = method != null ? method : rt.spec().method() != null ? rt.spec().method() : CamMethods.DEFAULT;
     ModelRuntime.Kind kind = ModelRuntime.Kind.of(CamMethods.byName(m));
     if (kind == ModelRuntime.Kind.FORWARD) {
       kind = ModelRuntime.Kind.EXPLAIN; // gradient-free methods: time the backward pass anyway
     }
-    out.printf("engine  explain program: %s (%s)%n", kind, m);
-    ModelRuntime.Loaded exp = rt.program(l, kind);
+    out.printf("engine  explain program: %s (%s), batch %d%n", kind, m, batch);
+    List<String> engines = new ArrayList<>();
+    List<Backend.Session> sessions = new ArrayList<>(); // per engine: forward, explain
+    // both engines side by side unless --engine names one
+    List<String> order = engine.engine == null ? List.of(PaddleModel.ENGINE, OnnxModel.ENGINE)
+        : List.of(engine.engine);
+    for (String e : order) {
+      try {
+        ModelRuntime.Loaded fwd = rt.program(l, ModelRuntime.Kind.ORIGINAL, e);
+        ModelRuntime.Loaded exp = rt.program(l, kind, e);
+        sessions.add(fwd.byDevice().get(engine.devices.get(0)).newSession());
+        sessions.add(exp.byDevice().get(engine.devices.get(0)).newSession());
+        engines.add(e);
+        out.printf("engine  %s %s%n", e, exp.engineVersion());
+      } catch (ExplainException ex) {
+        out.printf("engine  %s not available: %s%n", e, ex.getMessage());
+      }
+    }
     List<List<Blob>> fwdFeeds = new ArrayList<>();
     List<List<Blob>> expFeeds = new ArrayList<>();
     for (byte[] b : bytes) {
       Preprocessor.Prepared p = rt.preprocessor().prepare(Images.decode(b, rt.spec().input().maxPixels()));
       Blob x = new Blob(new long[] {1, 3, p.height(), p.width()}, p.chw());
-      fwdFeeds.add(List.of(x));
-      expFeeds.add(rt.defaultTargetFeeds(x));
+      fwdFeeds.add(repeat(List.of(x), batch));
+      expFeeds.add(repeat(rt.defaultTargetFeeds(x), batch));
     }
-    List<Double> f = new ArrayList<>();
-    List<Double> x = new ArrayList<>();
-    try (PaddleModel.Session fs = fwd.byDevice().get(engine.devices.get(0)).newSession();
-        PaddleModel.Session es = exp.byDevice().get(engine.devices.get(0)).newSession()) {
+    int runs = sessions.size();
+    List<List<Double>> times = new ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      times.add(new ArrayList<>());
+    }
+    try {
       for (int it = 0; it < warmup + iterations; it++) {
         for (int i = 0; i < bytes.size(); i++) {
-          // alternate which goes first so drift and cache effects fall on both
-          boolean fwdFirst = (it + i) % 2 == 0;
-          double a = fwdFirst ? time(fs, fwdFeeds.get(i)) : time(es, expFeeds.get(i));
-          double b = fwdFirst ? time(es, expFeeds.get(i)) : time(fs, fwdFeeds.get(i));
-          if (it >= warmup) {
-            f.add(fwdFirst ? a : b);
-            x.add(fwdFirst ? b : a);
+          // rotate which run goes first so drift and cache effects fall on all alike
+          for (int k = 0; k < runs; k++) {
+            int r = (k + it + i) % runs;
+            double t = time(sessions.get(r), r % 2 == 0 ? fwdFeeds.get(i) : expFeeds.get(i));
+            if (it >= warmup) {
+              times.get(r).add(t);
+            }
           }
         }
       }
+    } finally {
+      sessions.forEach(Backend.Session::close);
     }
-    double fm = percentile(f, 50);
-    double xm = percentile(x, 50);
-    out.printf("engine  forward-only  median %8.2f ms  p90 %8.2f ms%n", fm, percentile(f, 90));
-    out.printf("engine  explain       median %8.2f ms  p90 %8.2f ms%n", xm, percentile(x, 90));
-    List<Double> paired = new ArrayList<>();
-    for (int i = 0; i < f.size(); i++) {
-      paired.add(x.get(i) / f.get(i)); // the two runs of a pair are back to back: machine noise hits both alike
+    for (int e = 0; e < engines.size(); e++) {
+      List<Double> f = times.get(2 * e);
+      List<Double> x = times.get(2 * e + 1);
+      double fm = percentile(f, 50);
+      double xm = percentile(x, 50);
+      String name = engines.get(e);
+      out.printf("engine  %-11s forward-only  median %8.2f ms  p90 %8.2f ms%n", name, fm, percentile(f, 90));
+      out.printf("engine  %-11s explain       median %8.2f ms  p90 %8.2f ms%n", name, xm, percentile(x, 90));
+      out.printf("ratio   %-11s explain / forward-only: %.3f (medians), %.3f (median of pairs)%n", name, xm / fm,
+          percentile(pairRatios(x, f), 50));
     }
-    out.printf("ratio   explain / forward-only: %.3f (medians), %.3f (median of back-to-back pairs)%n", xm / fm,
-        percentile(paired, 50));
+    if (engines.size() == 2) {
+      out.printf("ratio   onnxruntime / paddle: explain %.3f (medians), %.3f (median of pairs); forward-only %.3f%n",
+          percentile(times.get(3), 50) / percentile(times.get(1), 50), percentile(pairRatios(times.get(3),
+              times.get(1)), 50), percentile(times.get(2), 50) / percentile(times.get(0), 50));
+    }
   }
 
-  private static double time(PaddleModel.Session s, List<Blob> feeds) {
+  private static List<Double> pairRatios(List<Double> a, List<Double> b) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      out.add(a.get(i) / b.get(i)); // the runs of one round are back to back: machine noise hits both alike
+    }
+    return out;
+  }
+
+  /** Each feed repeated {@code n} times along the batch axis. */
+  static List<Blob> repeat(List<Blob> feeds, int n) {
+    if (n == 1) {
+      return feeds;
+    }
+    List<Blob> out = new ArrayList<>();
+    for (Blob b : feeds) {
+      long[] shape = b.shape().clone();
+      shape[0] *= n;
+      float[] d = new float[b.data().length * n];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(b.data(), 0, d, i * b.data().length, b.data().length);
+      }
+      out.add(new Blob(shape, d));
+    }
+    return out;
+  }
+
+  private static double time(Backend.Session s, List<Blob> feeds) {
     long t0 = System.nanoTime();
     s.run(feeds);
     return (System.nanoTime() - t0) / 1e6;
@@ -155,8 +215,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    String ran = null;
+    for (byte[] b : bytes.subList(0, 1)) {
+      Explanation e = explainer.explain(input(ms, l, b));
+      ran = e.engine() == null ? "?" : e.engine().name() + " " + e.engine().version();
+    }
     StringBuilder sb = new StringBuilder("pipeline (method " + (method != null ? method
-        : ms.method() != null ? ms.method() : "gradcam") + ")");
+        : ms.method() != null ? ms.method() : "gradcam") + ", engine " + ran + ")");
     stages.forEach((k, v) -> sb.append(String.format("  %s %.2f", k, percentile(v, 50))));
     out.println(sb.append(String.format("  | total median %.2f ms p90 %.2f ms", percentile(total, 50),
         percentile(total, 90))));

@@ -38,6 +38,11 @@ public final class EngineMixin {
       description = "Normalised heat above which pixels form hot regions (default: ${DEFAULT-VALUE}).")
   double regionThreshold;
 
+  @Option(names = "--engine", paramLabel = "onnxruntime|paddle",
+      description = "Inference engine for every model, overriding the specs (default: each spec's engine, else"
+          + " ONNX Runtime for a program whose compiled graph verifies against Paddle, else Paddle).")
+  String engine;
+
   @Option(names = "--shared", description = "The shared folder with models/ and images/ (default: ../shared).")
   Path shared;
 
@@ -46,7 +51,7 @@ public final class EngineMixin {
     int t = threads > 0 ? threads
         : Math.max(1, Runtime.getRuntime().availableProcessors() / (perDevice * devices.size()));
     return new EngineOptions(devices, perDevice, t, batch, cache == null ? ProgramCache.defaultRoot() : cache,
-        new RenderOptions(colormap, alpha, regionThreshold, 10, true));
+        new RenderOptions(colormap, alpha, regionThreshold, 10, true), engine);
   }
 
   Path sharedDir() {

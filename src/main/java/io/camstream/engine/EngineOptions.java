@@ -13,6 +13,8 @@ import java.util.List;
  * @param maxBatch most images per native call
  * @param cacheRoot where generated programs are kept
  * @param render how maps are rendered
+ * @param engine {@code onnxruntime} or {@code paddle} for every model, overriding the specs; null: each spec's
+ *     choice, else ONNX Runtime for a program whose compiled graph verifies against Paddle
  */
 public record EngineOptions(
     List<String> devices,
@@ -20,7 +22,13 @@ public record EngineOptions(
     int threadsPerPredictor,
     int maxBatch,
     Path cacheRoot,
-    RenderOptions render) {
+    RenderOptions render,
+    String engine) {
+
+  public EngineOptions(List<String> devices, int poolSizePerDevice, int threadsPerPredictor, int maxBatch,
+      Path cacheRoot, RenderOptions render) {
+    this(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, render, null);
+  }
 
   public EngineOptions {
     if (devices == null || devices.isEmpty()) {
@@ -34,6 +42,10 @@ public record EngineOptions(
     if (poolSizePerDevice < 1 || threadsPerPredictor < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("pool size, threads and batch size must be at least 1");
     }
+    if (engine != null && !io.camstream.model.ModelSpec.ENGINES.contains(engine)) {
+      throw new IllegalArgumentException("engine must be one of " + io.camstream.model.ModelSpec.ENGINES + ", not '"
+          + engine + "'");
+    }
   }
 
   /** One CPU predictor using every core, batches of 8, default cache and rendering. */
@@ -43,6 +55,10 @@ public record EngineOptions(
   }
 
   public EngineOptions withPool(int perDevice, int threads) {
-    return new EngineOptions(devices, perDevice, threads, maxBatch, cacheRoot, render);
+    return new EngineOptions(devices, perDevice, threads, maxBatch, cacheRoot, render, engine);
+  }
+
+  public EngineOptions withEngine(String e) {
+    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, render, e);
   }
 }

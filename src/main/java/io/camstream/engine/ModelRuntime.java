@@ -52,8 +52,17 @@ public final class ModelRuntime implements AutoCloseable {
   private final EngineOptions options;
   private final Map<String, Loaded> programs = new HashMap<>();
 
-  /** A generated program loaded on every device. */
-  public record Loaded(String key, ExplainProgram program, Map<String, PaddleModel> byDevice) {}
+  /**
+   * A generated program loaded on every device, on one engine.
+   *
+   * @param engine {@code onnxruntime} or {@code paddle}: what actually runs it
+   * @param engineVersion that engine's version
+   */
+  public record Loaded(String key, ExplainProgram program, Map<String, Backend> byDevice, String engine,
+      String engineVersion) {}
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelRuntime.class);
+  private Map<String, io.camstream.model.Tensor> params;
 
   public ModelRuntime(ModelSpec spec, Path sharedDir, EngineOptions options) throws IOException {
     this.spec = spec;
@@ -131,29 +140,102 @@ public final class ModelRuntime implements AutoCloseable {
         new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
   }
 
-  /** Builds (or finds), verifies and loads the program for a layer. */
-  public synchronized Loaded program(String layer, Kind kind) throws ExplainException {
-    String key = kind + "-" + layer;
+  /** The engine this runtime uses unless a caller asks for one: the config's, else the spec's, else automatic. */
+  public String requestedEngine() {
+    return options.engine() != null ? options.engine() : spec.engine();
+  }
+
+  /** Builds (or finds), verifies and loads the program for a layer on the configured engine. */
+  public Loaded program(String layer, Kind kind) throws ExplainException {
+    return program(layer, kind, requestedEngine());
+  }
+
+  /**
+   * Builds (or finds), verifies and loads the program for a layer.
+   *
+   * @param engine {@code paddle}, {@code onnxruntime} (its compiled graph must verify, else this fails), or null:
+   *     ONNX Runtime when the graph compiles and verifies, else Paddle with one log line giving the reason
+   */
+  public synchronized Loaded program(String layer, Kind kind, String engine) throws ExplainException {
+    String key = kind + "-" + layer + "@" + (engine == null ? "auto" : engine);
     Loaded l = programs.get(key);
     if (l != null) {
       return l;
     }
     ExplainProgram p = build(layer, kind);
+    String cacheKey = kind.toString().toLowerCase(java.util.Locale.ROOT) + "-" + layer;
     try {
-      Path dir = kind == Kind.ORIGINAL ? modelDir
-          : cache.materialise(sha256, key.toLowerCase(java.util.Locale.ROOT), p,
-              modelDir.resolve(spec.files().params()), trialFeeds(p));
-      Map<String, PaddleModel> byDevice = new LinkedHashMap<>();
-      for (String d : options.devices()) {
-        byDevice.put(d, new PaddleModel(dir, device(d), feedDims(p), p.fetches(), options.threadsPerPredictor()));
+      Path params = modelDir.resolve(spec.files().params());
+      Path dir = kind == Kind.ORIGINAL ? modelDir : cache.materialise(sha256, cacheKey, p, params, trialFeeds(p));
+      Map<String, long[]> dims = feedDims(p);
+      Map<String, Backend> byDevice = new LinkedHashMap<>();
+      String used = PaddleModel.ENGINE;
+      if (!PaddleModel.ENGINE.equals(engine)) {
+        OnnxVerdict v = OnnxVerdict.of(cache.onnxDir(sha256, cacheKey, p, params), p, dims, params(), sample(p),
+            () -> new PaddleModel(dir, Device.cpu(), dims, p.fetches(), options.threadsPerPredictor()),
+            options.threadsPerPredictor());
+        if (v.ok()) {
+          for (String d : options.devices()) {
+            byDevice.put(d, new OnnxModel(v.onnxFile(), device(d), dims, p.fetches(), options.threadsPerPredictor()));
+          }
+          used = OnnxModel.ENGINE;
+        } else if (OnnxModel.ENGINE.equals(engine)) {
+          throw new ExplainException(Reason.ENGINE_FAILED, "model " + spec.key() + ", " + cacheKey
+              + ": engine onnxruntime was asked for, but " + v.reason());
+        } else {
+          LOG.warn("model {}, {}: running on paddle: {}", spec.key(), cacheKey, v.reason());
+        }
       }
-      l = new Loaded(key, p, byDevice);
+      if (byDevice.isEmpty()) {
+        for (String d : options.devices()) {
+          byDevice.put(d, new PaddleModel(dir, device(d), dims, p.fetches(), options.threadsPerPredictor()));
+        }
+      }
+      l = new Loaded(key, p, byDevice, used, byDevice.values().iterator().next().engineVersion());
       programs.put(key, l);
       return l;
     } catch (IOException e) {
       throw new ExplainException(Reason.ENGINE_FAILED, "model " + spec.key() + ", layer " + layer + ": "
           + e.getMessage(), e);
     }
+  }
+
+  private Map<String, io.camstream.model.Tensor> params() throws IOException {
+    if (params == null) {
+      params = io.camstream.model.ParamsIO.read(modelDir.resolve(spec.files().params()), graph.program());
+    }
+    return params;
+  }
+
+  /**
+   * The verification input: the trial size, a fixed pseudo-random image, the predicted class (classifier) or the
+   * whole map plus the pixels above the default threshold (dense), so every gradient path is exercised.
+   */
+  private List<Blob> sample(ExplainProgram p) {
+    int h = spec.input().height();
+    int w = spec.input().width();
+    if (spec.input().resize().equals("longest-side")) {
+      int m = spec.input().multiple() == null ? 32 : spec.input().multiple();
+      h = 2 * m;
+      w = 3 * m;
+    }
+    List<Blob> feeds = new ArrayList<>();
+    for (String f : p.feeds()) {
+      if (f.equals(ExplainProgram.SEED)) {
+        if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
+          feeds.add(new Blob(new long[] {1, p.seedShape()[0]}, new float[(int) p.seedShape()[0]]));
+        } else {
+          float[] ones = new float[h * w];
+          java.util.Arrays.fill(ones, 1f);
+          feeds.add(new Blob(new long[] {1, 1, h, w}, ones));
+        }
+      } else if (f.equals(ExplainProgram.THRESHOLD)) {
+        feeds.add(new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
+      } else {
+        feeds.add(new Blob(new long[] {1, 3, h, w}, OnnxVerdict.sampleImage(3 * h * w)));
+      }
+    }
+    return feeds;
   }
 
   private ExplainProgram build(String layer, Kind kind) throws ExplainException {
@@ -235,7 +317,7 @@ public final class ModelRuntime implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    programs.values().forEach(l -> l.byDevice().values().forEach(PaddleModel::close));
+    programs.values().forEach(l -> l.byDevice().values().forEach(Backend::close));
     programs.clear();
   }
 }

@@ -203,7 +203,7 @@ public final class PaddleExplainer implements Explainer {
 
   /** What one native pass (plus CAM math) produced for a chunk. */
   private record Computed(float[][] maps, int mapH, int mapW, float[][] probabilities, int[] targetClass,
-      List<Map<String, Object>> targets, double engineMs, double camMs) {}
+      List<Map<String, Object>> targets, double engineMs, double camMs, Explanation.EngineRef engine) {}
 
   private Computed compute(List<Job> jobs) throws ExplainException, InterruptedException {
     Job first = jobs.get(0);
@@ -227,7 +227,7 @@ public final class PaddleExplainer implements Explainer {
     }
     WorkerPool.Worker w = pool.borrow();
     try {
-      PaddleModel.Session s = w.session(prog.key(), prog.byDevice().get(w.device));
+      Backend.Session s = w.session(prog.key(), prog.byDevice().get(w.device));
       long t0 = System.nanoTime();
       Map<String, Blob> out = s.run(feeds);
       double engineMs = (System.nanoTime() - t0) / 1e6;
@@ -276,7 +276,8 @@ public final class PaddleExplainer implements Explainer {
         maps[i] = j.method().compute(fm, scorer);
       }
       double camMs = (System.nanoTime() - t1) / 1e6 / n;
-      return new Computed(maps, h, wd, probs, cls, targets, engineMs / n, camMs);
+      return new Computed(maps, h, wd, probs, cls, targets, engineMs / n, camMs,
+          new Explanation.EngineRef(prog.engine(), prog.engineVersion()));
     } finally {
       pool.giveBack(w);
     }
@@ -299,7 +300,8 @@ public final class PaddleExplainer implements Explainer {
     timings.put("render", round(r.renderMs()));
     return new Explanation(j.image().width(), j.image().height(),
         new Explanation.ModelRef(spec.id(), spec.version(), j.rt().sha256()), j.method().name(), j.layer(),
-        prediction, c.targets().get(i), r.grid(), r.peak(), r.regions(), timings, r.heatmapPng(), r.overlayPng());
+        prediction, c.targets().get(i), r.grid(), r.peak(), r.regions(), timings, r.heatmapPng(), r.overlayPng(),
+        c.engine());
   }
 
   private static Blob classSeed(List<Job> jobs, long k) {
@@ -367,7 +369,7 @@ public final class PaddleExplainer implements Explainer {
    * Score-CAM's forward passes: the input multiplied by each upsampled mask, batched, scored like the target
    * (the class logit, or the weighted/thresholded sum of the dense output).
    */
-  private float[] scoreMasked(PaddleModel.Session s, ModelRuntime.Loaded prog, Job j, List<float[]> masks,
+  private float[] scoreMasked(Backend.Session s, ModelRuntime.Loaded prog, Job j, List<float[]> masks,
       int mh, int mw, java.util.function.Function<Map<String, Blob>, Blob> pick, int cls, float[] seed,
       double threshold) throws ExplainException {
     if (prog.program().feeds().size() != 1) {

@@ -20,7 +20,9 @@ import java.util.Map;
  * A Paddle program loaded through DJL. Sessions are cheap native clones of the predictor, one per thread: sharing
  * one predictor across threads corrupts it and aborts the JVM.
  */
-public final class PaddleModel implements AutoCloseable {
+public final class PaddleModel implements Backend {
+
+  public static final String ENGINE = "paddle";
 
   private final Model model;
   private final List<String> feeds;
@@ -48,14 +50,27 @@ public final class PaddleModel implements AutoCloseable {
     }
   }
 
+  @Override
+  public String engine() {
+    return ENGINE;
+  }
+
+  @Override
+  public String engineVersion() {
+    return model.getNDManager().getEngine().getVersion();
+  }
+
+  @Override
   public List<String> feeds() {
     return feeds;
   }
 
+  @Override
   public List<String> fetches() {
     return fetches;
   }
 
+  @Override
   public Session newSession() {
     return new Session(model.newPredictor(new NoopTranslator()));
   }
@@ -66,7 +81,7 @@ public final class PaddleModel implements AutoCloseable {
   }
 
   /** One predictor; not thread-safe. */
-  public final class Session implements AutoCloseable {
+  public final class Session implements Backend.Session {
     private final Predictor<NDList, NDList> predictor;
 
     private Session(Predictor<NDList, NDList> predictor) {
@@ -74,8 +89,9 @@ public final class PaddleModel implements AutoCloseable {
     }
 
     /** Runs the program; inputs in feed order. Shapes are checked here because a native shape error kills the JVM. */
+    @Override
     public Map<String, Blob> run(List<Blob> inputs) {
-      checkInputs(inputs);
+      Backend.checkInputs(feeds, feedDims, inputs);
       try (NDManager scope = model.getNDManager().newSubManager()) {
         NDList in = new NDList();
         for (int i = 0; i < inputs.size(); i++) {
@@ -97,25 +113,6 @@ public final class PaddleModel implements AutoCloseable {
         return result;
       } catch (TranslateException e) {
         throw new IllegalStateException("Paddle run failed: " + e.getMessage(), e);
-      }
-    }
-
-    private void checkInputs(List<Blob> inputs) {
-      if (inputs.size() != feeds.size()) {
-        throw new IllegalArgumentException("program takes " + feeds + ", got " + inputs.size() + " inputs");
-      }
-      long batch = inputs.get(0).shape()[0];
-      for (int i = 0; i < inputs.size(); i++) {
-        long[] want = feedDims.get(feeds.get(i));
-        long[] got = inputs.get(i).shape();
-        boolean ok = want.length == got.length && got[0] == batch;
-        for (int d = 0; ok && d < want.length; d++) {
-          ok = want[d] < 0 || want[d] == got[d];
-        }
-        if (!ok) {
-          throw new IllegalArgumentException("input " + feeds.get(i) + " has shape " + java.util.Arrays.toString(got)
-              + ", the program needs " + java.util.Arrays.toString(want) + " (batch " + batch + ")");
-        }
       }
     }
 

@@ -80,6 +80,15 @@ public final class ProgramCache {
     return dir;
   }
 
+  /**
+   * Where a program's compiled ONNX graph and its verdict live: keyed like the Paddle program (model and params
+   * hashes, readable key, program hash), under {@code onnx/}.
+   */
+  public Path onnxDir(String modelSha, String key, ExplainProgram program, Path params) throws IOException {
+    return root.resolve("onnx").resolve(modelSha.substring(0, 16) + "-" + sha256(params).substring(0, 8))
+        .resolve(sanitize(key) + "-" + sha256(program.program().toByteArray()).substring(0, 12));
+  }
+
   /** The fetch shapes a program folder's trial run recorded; empty when it has not passed one. */
   public Trial verified(Path dir) throws IOException {
     Path record = dir.resolve(VERIFIED);

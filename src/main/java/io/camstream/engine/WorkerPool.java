@@ -15,19 +15,19 @@ final class WorkerPool implements AutoCloseable {
   static final class Worker {
     final int id;
     final String device;
-    private final Map<String, PaddleModel.Session> sessions = new HashMap<>();
+    private final Map<String, Backend.Session> sessions = new HashMap<>();
 
     Worker(int id, String device) {
       this.id = id;
       this.device = device;
     }
 
-    PaddleModel.Session session(String programKey, PaddleModel model) {
+    Backend.Session session(String programKey, Backend model) {
       return sessions.computeIfAbsent(programKey, k -> model.newSession());
     }
 
     void close() {
-      sessions.values().forEach(PaddleModel.Session::close);
+      sessions.values().forEach(Backend.Session::close);
       sessions.clear();
     }
   }

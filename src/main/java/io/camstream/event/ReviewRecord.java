@@ -104,6 +104,16 @@ public record ReviewRecord(
   /** sha256 hex digests. */
   public record Hashes(String image, String heatmap) {}
 
-  /** The explainer instance: host name, device (cpu, gpu:0) and camstream version. */
-  public record ExplainerInfo(String host, String device, String version) {}
+  /**
+   * The explainer instance: host name, device (cpu, gpu:0) and camstream version; the inference engine that ran the
+   * explain program ({@code onnxruntime} or {@code paddle}) and its version, when known.
+   */
+  public record ExplainerInfo(String host, String device, String version,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String engine,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String engineVersion) {
+
+    public ExplainerInfo(String host, String device, String version) {
+      this(host, device, version, null, null);
+    }
+  }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param timingsMs per-stage timings: preprocess, engine, cam, render
  * @param heatmapPng 8-bit grey PNG, exactly the original size, 255 = hottest
  * @param overlayPng colour-mapped map blended on the original image (PNG); null when raw pixels must stay out
+ * @param engine the inference engine that ran the explain program; null when not known
  */
 public record Explanation(
     int width,
@@ -35,7 +36,18 @@ public record Explanation(
     List<Region> regions,
     Map<String, Double> timingsMs,
     byte[] heatmapPng,
-    byte[] overlayPng) {
+    byte[] overlayPng,
+    EngineRef engine) {
+
+  public Explanation(int width, int height, ModelRef model, String method, String layer, Prediction prediction,
+      Map<String, Object> target, Grid grid, Peak peak, List<Region> regions, Map<String, Double> timingsMs,
+      byte[] heatmapPng, byte[] overlayPng) {
+    this(width, height, model, method, layer, prediction, target, grid, peak, regions, timingsMs, heatmapPng,
+        overlayPng, null);
+  }
+
+  /** Engine name ({@code onnxruntime}, {@code paddle}) and version. */
+  public record EngineRef(String name, String version) {}
 
   /** Model identity as recorded for audits. */
   public record ModelRef(String id, String version, String sha256) {}

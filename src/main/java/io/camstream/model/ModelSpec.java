@@ -31,7 +31,11 @@ public record ModelSpec(
     @JsonProperty("targetLayer") String targetLayer,
     String method,
     Source source,
-    @JsonProperty("specFile") Path specFile) {
+    @JsonProperty("specFile") Path specFile,
+    String engine) {
+
+  /** Engines a spec may name: the compiled ONNX graph on ONNX Runtime, or the Paddle program on Paddle Inference. */
+  public static final List<String> ENGINES = List.of("onnxruntime", "paddle");
 
   /** What the model outputs and so how a target score is taken from it. */
   public enum Task {
@@ -106,7 +110,14 @@ public record ModelSpec(
   }
 
   private ModelSpec withSpecFile(Path file) {
-    return new ModelSpec(id, version, files, task, input, labels, output, logits, targetLayer, method, source, file);
+    return new ModelSpec(id, version, files, task, input, labels, output, logits, targetLayer, method, source, file,
+        engine);
+  }
+
+  /** The same spec forced onto one engine ({@code onnxruntime} or {@code paddle}), or left to choose (null). */
+  public ModelSpec withEngine(String e) {
+    return new ModelSpec(id, version, files, task, input, labels, output, logits, targetLayer, method, source,
+        specFile, e);
   }
 
   private ModelSpec validated() throws IOException {
@@ -120,6 +131,9 @@ public record ModelSpec(
     if (task == Task.CLASSIFICATION && logits == null) missing.append(" logits");
     if (!missing.isEmpty()) {
       throw new IOException("model spec " + specFile + " lacks:" + missing);
+    }
+    if (engine != null && !ENGINES.contains(engine)) {
+      throw new IOException("model spec " + specFile + ": engine must be one of " + ENGINES + ", not '" + engine + "'");
     }
     return this;
   }

@@ -68,7 +68,7 @@ class ClassifierIT {
     int c = e.prediction().classIndex();
     Blob x = EngineFixture.input(rt, image);
     Blob a;
-    try (PaddleModel.Session s = rt.program(e.layer(), ModelRuntime.Kind.EXPLAIN).byDevice().get("cpu")
+    try (Backend.Session s = rt.program(e.layer(), ModelRuntime.Kind.EXPLAIN).byDevice().get("cpu")
         .newSession()) {
       a = s.run(rt.defaultTargetFeeds(x)).get(e.layer());
     }
@@ -135,7 +135,7 @@ class ClassifierIT {
         }
       }
     }
-    try (PaddleModel.Session s = rt.program(rt.defaultLayer(), ModelRuntime.Kind.ORIGINAL).byDevice().get("cpu")
+    try (Backend.Session s = rt.program(rt.defaultLayer(), ModelRuntime.Kind.ORIGINAL).byDevice().get("cpu")
         .newSession()) {
       return s.run(List.of(new Blob(new long[] {1, 3, imgH, imgW}, chw))).get(rt.spec().output()).data();
     }

@@ -41,8 +41,8 @@ class ExplainGradientsIT {
     List<Blob> feeds = rt.defaultTargetFeeds(EngineFixture.input(rt, image));
     Blob full;
     Blob means;
-    try (PaddleModel.Session a = rt.program(layer, ModelRuntime.Kind.EXPLAIN).byDevice().get("cpu").newSession();
-        PaddleModel.Session b = rt.program(layer, ModelRuntime.Kind.EXPLAIN_MEAN).byDevice().get("cpu")
+    try (Backend.Session a = rt.program(layer, ModelRuntime.Kind.EXPLAIN).byDevice().get("cpu").newSession();
+        Backend.Session b = rt.program(layer, ModelRuntime.Kind.EXPLAIN_MEAN).byDevice().get("cpu")
             .newSession()) {
       full = a.run(feeds).get(io.camstream.model.ExplainProgram.grad(layer));
       means = b.run(feeds).get(io.camstream.model.ExplainProgram.gradMean(layer));

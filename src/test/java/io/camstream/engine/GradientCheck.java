@@ -53,7 +53,7 @@ final class GradientCheck {
     float[] a;
     float[] g;
     long[] aShape;
-    try (PaddleModel.Session s = explain.byDevice().get("cpu").newSession()) {
+    try (Backend.Session s = explain.byDevice().get("cpu").newSession()) {
       Map<String, Blob> out = s.run(feeds);
       a = out.get(layer).data();
       aShape = out.get(layer).shape();

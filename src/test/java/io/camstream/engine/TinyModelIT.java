@@ -30,7 +30,7 @@ class TinyModelIT {
       ModelRuntime.Loaded prog = rt.program("A", ModelRuntime.Kind.EXPLAIN);
       float[] seed = {0, 0, 0, 0, 0, 1}; // row 0: predicted class; row 1: class 2
       Map<String, Blob> out;
-      try (PaddleModel.Session s = prog.byDevice().get("cpu").newSession()) {
+      try (Backend.Session s = prog.byDevice().get("cpu").newSession()) {
         out = s.run(List.of(new Blob(new long[] {2, 3, 8, 8}, x), new Blob(new long[] {2, 3}, seed)));
       }
       for (int n = 0; n < 2; n++) {

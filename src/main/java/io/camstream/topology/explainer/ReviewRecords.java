@@ -37,7 +37,8 @@ final class ReviewRecords {
         new ReviewRecord.Artifacts(overlay == null ? null : overlay.uri(), heatmap.uri()),
         new ReviewRecord.Hashes(imageSha256, heatmap.sha256()),
         timingsMs,
-        new ReviewRecord.ExplainerInfo(info.host(), info.device(), info.version()),
+        new ReviewRecord.ExplainerInfo(info.host(), info.device(), info.version(),
+            ex.engine() == null ? null : ex.engine().name(), ex.engine() == null ? null : ex.engine().version()),
         e.attributes(),
         Map.of());
   }

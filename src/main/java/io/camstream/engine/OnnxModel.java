@@ -1,0 +1,170 @@
+package io.camstream.engine;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compiled explain graph ({@code model.onnx}) loaded through DJL's OnnxRuntime engine. Session options are
+ * built with ONNX Runtime's own Java API and handed to DJL as its {@code sessionOptions} argument, because DJL's
+ * option keys cannot switch on deterministic compute (see docs/engine.md). ONNX Runtime sessions are thread-safe;
+ * a session here is one DJL predictor per worker all the same, so both engines are driven alike.
+ */
+public final class OnnxModel implements Backend {
+
+  public static final String ENGINE = "onnxruntime";
+  static final String DJL_ENGINE = "OnnxRuntime";
+
+  private final Model model;
+  private final List<String> feeds;
+  private final Map<String, long[]> feedDims;
+  private final List<String> fetches;
+
+  /**
+   * @param onnxFile the compiled graph
+   * @param device cpu, or a GPU: then the CUDA execution provider must be available, or this fails (no silent CPU)
+   */
+  public OnnxModel(Path onnxFile, Device device, Map<String, long[]> feedDims, List<String> fetches, int threads)
+      throws IOException {
+    this.feeds = List.copyOf(feedDims.keySet());
+    this.feedDims = new LinkedHashMap<>(feedDims);
+    this.fetches = List.copyOf(fetches);
+    Engine.getEngine(DJL_ENGINE); // DJL's engine must create the ORT environment before the plain API touches it
+    OrtSession.SessionOptions options = sessionOptions(device, threads);
+    this.model = Model.newInstance("camstream-onnx", device, DJL_ENGINE);
+    try {
+      String name = onnxFile.getFileName().toString().replaceFirst("\\.onnx$", "");
+      model.load(onnxFile.getParent(), name, Map.of("sessionOptions", options));
+    } catch (MalformedModelException | RuntimeException e) {
+      model.close();
+      throw new IOException("cannot load ONNX graph " + onnxFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deterministic, one session per model, math threads as configured; CUDA for a GPU device or an error. */
+  static OrtSession.SessionOptions sessionOptions(Device device, int threads) throws IOException {
+    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+    try {
+      o.setIntraOpNumThreads(threads);
+      o.setInterOpNumThreads(1);
+      o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // replays must reproduce: deterministic kernels (cuDNN algorithm choice included) on every provider
+      o.setDeterministicCompute(true);
+      if (device.isGpu()) {
+        checkCuda(device);
+        o.addCUDA(device.getDeviceId());
+      }
+      return o;
+    } catch (OrtException e) {
+      o.close();
+      throw new IOException("ONNX Runtime cannot use " + device + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fails when a GPU is configured but this ONNX Runtime build has no CUDA provider (the CPU jar, or no driver):
+   * the role must not start and quietly run on the CPU.
+   */
+  public static void checkCuda(Device device) throws IOException {
+    Engine.getEngine(DJL_ENGINE);
+    if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+      throw new IOException("device " + device + " is configured for the onnxruntime engine, but this ONNX Runtime"
+          + " build has no CUDA execution provider (available: " + OrtEnvironment.getAvailableProviders()
+          + "); build with -Pgpu (onnxruntime_gpu, CUDA 12) or set explainer.engine=paddle");
+    }
+  }
+
+  /** ONNX Runtime's version, from the native library in use. */
+  public static String version() {
+    Engine.getEngine(DJL_ENGINE);
+    return OrtEnvironment.getEnvironment().getVersion();
+  }
+
+  @Override
+  public String engine() {
+    return ENGINE;
+  }
+
+  @Override
+  public String engineVersion() {
+    return version();
+  }
+
+  @Override
+  public List<String> feeds() {
+    return feeds;
+  }
+
+  @Override
+  public List<String> fetches() {
+    return fetches;
+  }
+
+  @Override
+  public Session newSession() {
+    return new Session(model.newPredictor(new NoopTranslator()));
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  /** One predictor. */
+  public final class Session implements Backend.Session {
+    private final Predictor<NDList, NDList> predictor;
+
+    private Session(Predictor<NDList, NDList> predictor) {
+      this.predictor = predictor;
+    }
+
+    @Override
+    public Map<String, Blob> run(List<Blob> inputs) {
+      Backend.checkInputs(feeds, feedDims, inputs);
+      try (NDManager scope = model.getNDManager().newSubManager()) {
+        NDList in = new NDList();
+        for (int i = 0; i < inputs.size(); i++) {
+          NDArray a = scope.create(inputs.get(i).data(), new Shape(inputs.get(i).shape()));
+          a.setName(feeds.get(i));
+          in.add(a);
+        }
+        NDList out = predictor.predict(in);
+        Map<String, Blob> result = new LinkedHashMap<>();
+        try {
+          for (int i = 0; i < out.size() && i < fetches.size(); i++) {
+            NDArray a = out.get(i);
+            result.put(fetches.get(i), new Blob(a.getShape().getShape(), a.toFloatArray()));
+          }
+        } finally {
+          out.close();
+        }
+        return result;
+      } catch (TranslateException e) {
+        throw new IllegalStateException("ONNX Runtime run failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      predictor.close();
+    }
+  }
+}

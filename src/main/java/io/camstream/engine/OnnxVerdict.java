@@ -1,0 +1,146 @@
+package io.camstream.engine;
+
+import io.camstream.cam.CamMath;
+import io.camstream.model.ExplainProgram;
+import io.camstream.model.Tensor;
+import io.camstream.model.onnx.PaddleToOnnx;
+import io.camstream.model.onnx.UnsupportedOnnxOpException;
+import io.camstream.model.onnx.proto.Onnx.ModelProto;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Compiles a generated Paddle program to ONNX and proves it before first use: the graph runs beside the Paddle
+ * program on one sample input and must agree (every fetch within 1e-4 of Paddle's, relative to its magnitude when
+ * above 1; Grad-CAM grids at r &ge; 0.9999). The verdict is cached beside the compiled graph, under the same key as
+ * the Paddle program (model and params hashes, program key and hash) plus the compiler version.
+ *
+ * @param onnxFile the verified graph, or null
+ * @param reason why the program stays on Paddle (null when verified)
+ */
+record OnnxVerdict(Path onnxFile, String reason) {
+
+  static final double TOLERANCE = 1e-4;
+  static final double MIN_CORRELATION = 0.9999;
+
+  boolean ok() {
+    return onnxFile != null;
+  }
+
+  /**
+   * @param dir cache folder for this program's graph and verdict
+   * @param paddle the reference, already proven in a child process; used for the check only when no verdict is cached
+   */
+  static OnnxVerdict of(Path dir, ExplainProgram p, Map<String, long[]> feedDims, Map<String, Tensor> params,
+      List<Blob> sample, PaddleLoader paddle, int threads) throws IOException {
+    Path file = dir.resolve("model.onnx");
+    Path record = dir.resolve("onnx-verdict-v" + PaddleToOnnx.VERSION);
+    if (Files.exists(record)) {
+      String v = Files.readString(record, StandardCharsets.UTF_8).strip();
+      return v.equals("ok") && Files.exists(file) ? new OnnxVerdict(file, null) : new OnnxVerdict(null, v);
+    }
+    Files.createDirectories(dir);
+    OnnxVerdict verdict;
+    try {
+      ModelProto m = PaddleToOnnx.compile(p.program(), feedDims, p.fetches(), params);
+      Path tmp = dir.resolve("model.onnx." + ProcessHandle.current().pid() + ".tmp");
+      Files.write(tmp, m.toByteArray());
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      verdict = compare(file, p, feedDims, sample, paddle, threads);
+    } catch (UnsupportedOnnxOpException e) {
+      verdict = new OnnxVerdict(null, e.getMessage());
+    }
+    Files.writeString(record, verdict.ok() ? "ok" : verdict.reason(), StandardCharsets.UTF_8);
+    return verdict;
+  }
+
+  /** Opens the Paddle reference for the check (only needed when no verdict is cached). */
+  interface PaddleLoader {
+    PaddleModel load() throws IOException;
+  }
+
+  private static OnnxVerdict compare(Path file, ExplainProgram p, Map<String, long[]> feedDims, List<Blob> sample,
+      PaddleLoader paddle, int threads) throws IOException {
+    Map<String, Blob> ref;
+    try (PaddleModel pm = paddle.load(); Backend.Session s = pm.newSession()) {
+      ref = s.run(sample);
+    }
+    Map<String, Blob> got;
+    try (OnnxModel om = new OnnxModel(file, ai.djl.Device.cpu(), feedDims, p.fetches(), threads);
+        Backend.Session s = om.newSession()) {
+      got = s.run(sample);
+    } catch (IOException | RuntimeException e) {
+      return new OnnxVerdict(null, "ONNX Runtime could not run the compiled graph: " + e.getMessage());
+    }
+    for (String f : p.fetches()) {
+      Blob a = ref.get(f);
+      Blob b = got.get(f);
+      if (b == null || !java.util.Arrays.equals(a.shape(), b.shape())) {
+        return new OnnxVerdict(null, "fetch " + f + " has shape " + (b == null ? "none" : java.util.Arrays.toString(
+            b.shape())) + " on ONNX Runtime, " + java.util.Arrays.toString(a.shape()) + " on Paddle");
+      }
+      double scale = 1;
+      double diff = 0;
+      for (int i = 0; i < a.data().length; i++) {
+        scale = Math.max(scale, Math.abs(a.data()[i]));
+        diff = Math.max(diff, Math.abs(a.data()[i] - b.data()[i]));
+      }
+      if (!(diff <= TOLERANCE * scale)) {
+        return new OnnxVerdict(null, String.format("fetch %s differs from Paddle by %.3g (tolerance %.1g x %.3g)", f,
+            diff, TOLERANCE, scale));
+      }
+    }
+    if (p.layer() != null && ref.containsKey(p.layer())) {
+      String g = ref.containsKey(ExplainProgram.gradMean(p.layer())) ? ExplainProgram.gradMean(p.layer())
+          : ref.containsKey(ExplainProgram.grad(p.layer())) ? ExplainProgram.grad(p.layer()) : null;
+      if (g != null) {
+        float[] ca = gradCam(ref.get(p.layer()), ref.get(g));
+        float[] cb = gradCam(got.get(p.layer()), got.get(g));
+        double r = CamMath.pearson(ca, cb);
+        boolean flat = java.util.Arrays.equals(ca, cb);
+        if (!flat && r < MIN_CORRELATION) {
+          return new OnnxVerdict(null, String.format("Grad-CAM grids correlate at r=%.6f < %.4f", r, MIN_CORRELATION));
+        }
+      }
+    }
+    return new OnnxVerdict(file, null);
+  }
+
+  /** Grad-CAM of the first image: ReLU(sum_k mean(dA_k) A_k). */
+  static float[] gradCam(Blob a, Blob grad) {
+    int c = (int) a.shape()[1];
+    int hw = (int) (a.shape()[2] * a.shape()[3]);
+    int ghw = grad.data().length / (int) grad.shape()[0] / c;
+    float[] map = new float[hw];
+    for (int k = 0; k < c; k++) {
+      double w = 0;
+      for (int i = 0; i < ghw; i++) {
+        w += grad.data()[k * ghw + i];
+      }
+      w /= ghw;
+      for (int i = 0; i < hw; i++) {
+        map[i] += (float) (w * a.data()[k * hw + i]);
+      }
+    }
+    for (int i = 0; i < hw; i++) {
+      map[i] = Math.max(0, map[i]);
+    }
+    return map;
+  }
+
+  /** A fixed pseudo-random input in [-1, 1]: the same sample for every verification of a program. */
+  static float[] sampleImage(int n) {
+    Random r = new Random(20261130L);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = r.nextFloat() * 2 - 1;
+    }
+    return x;
+  }
+}
