@@ -4,9 +4,12 @@ import ai.djl.Device;
 import io.camstream.model.ExplainProgram;
 import io.camstream.model.ExplainProgramBuilder;
 import io.camstream.model.ModelSpec;
+import io.camstream.model.OpVariants;
 import io.camstream.model.ProgramGraph;
 import io.camstream.model.ProgramIO;
 import io.camstream.model.UnknownLayerException;
+import io.camstream.model.SpecMismatchException;
+import io.camstream.model.grad.OpVariantException;
 import io.camstream.model.grad.UnsupportedOpException;
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainException.Reason;
@@ -51,6 +54,8 @@ public final class ModelRuntime implements AutoCloseable {
   private final ProgramCache cache;
   private final EngineOptions options;
   private final Map<String, Loaded> programs = new HashMap<>();
+  /** True when newer-exporter op variants were rewritten: the model as shipped does not run in Paddle 2.3. */
+  private final boolean rewritten;
 
   /** A generated program loaded on every device. */
   public record Loaded(String key, ExplainProgram program, Map<String, PaddleModel> byDevice) {}
@@ -64,7 +69,10 @@ public final class ModelRuntime implements AutoCloseable {
           + " (set -Dcamstream.shared or CAMSTREAM_SHARED, or run `camstream models fetch`)");
     }
     this.sha256 = ProgramCache.sha256(pdmodel);
-    this.graph = new ProgramGraph(ProgramIO.read(pdmodel));
+    io.camstream.model.proto.Framework.ProgramDesc read = ProgramIO.read(pdmodel);
+    io.camstream.model.proto.Framework.ProgramDesc runnable = OpVariants.normalise(read);
+    this.rewritten = runnable != read;
+    this.graph = new ProgramGraph(runnable);
     this.preprocessor = new Preprocessor(spec.input());
     this.cache = new ProgramCache(options.cacheRoot());
     this.options = options;
@@ -140,7 +148,7 @@ public final class ModelRuntime implements AutoCloseable {
     }
     ExplainProgram p = build(layer, kind);
     try {
-      Path dir = kind == Kind.ORIGINAL ? modelDir
+      Path dir = kind == Kind.ORIGINAL && !rewritten ? modelDir
           : cache.materialise(sha256, key.toLowerCase(java.util.Locale.ROOT), p,
               modelDir.resolve(spec.files().params()), trialFeeds(p));
       Map<String, PaddleModel> byDevice = new LinkedHashMap<>();
@@ -176,6 +184,10 @@ public final class ModelRuntime implements AutoCloseable {
           : ExplainProgramBuilder.dense(graph, layer, spec.output(), mean);
     } catch (UnknownLayerException e) {
       throw new ExplainException(Reason.UNKNOWN_LAYER, "model " + spec.key() + ": " + e.getMessage());
+    } catch (OpVariantException e) {
+      throw new ExplainException(Reason.OP_VARIANT, "model " + spec.key() + ": " + e.getMessage());
+    } catch (SpecMismatchException e) {
+      throw new ExplainException(Reason.BAD_SPEC, "model spec " + spec.specFile() + ": " + e.getMessage());
     } catch (UnsupportedOpException e) {
       throw new ExplainException(Reason.UNSUPPORTED_OP, "model " + spec.key() + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
