@@ -4,9 +4,12 @@ import ai.djl.Device;
 import io.camstream.model.ExplainProgram;
 import io.camstream.model.ExplainProgramBuilder;
 import io.camstream.model.ModelSpec;
+import io.camstream.model.OpVariants;
 import io.camstream.model.ProgramGraph;
 import io.camstream.model.ProgramIO;
 import io.camstream.model.UnknownLayerException;
+import io.camstream.model.SpecMismatchException;
+import io.camstream.model.grad.OpVariantException;
 import io.camstream.model.grad.UnsupportedOpException;
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainException.Reason;
@@ -51,6 +54,8 @@ public final class ModelRuntime implements AutoCloseable {
   private final ProgramCache cache;
   private final EngineOptions options;
   private final Map<String, Loaded> programs = new HashMap<>();
+  /** True when newer-exporter op variants were rewritten: the model as shipped does not run in Paddle 2.3. */
+  private final boolean rewritten;
 
   /**
    * A generated program loaded on every device, on one engine.
@@ -73,7 +78,10 @@ public final class ModelRuntime implements AutoCloseable {
           + " (set -Dcamstream.shared or CAMSTREAM_SHARED, or run `camstream models fetch`)");
     }
     this.sha256 = ProgramCache.sha256(pdmodel);
-    this.graph = new ProgramGraph(ProgramIO.read(pdmodel));
+    io.camstream.model.proto.Framework.ProgramDesc read = ProgramIO.read(pdmodel);
+    io.camstream.model.proto.Framework.ProgramDesc runnable = OpVariants.normalise(read);
+    this.rewritten = runnable != read;
+    this.graph = new ProgramGraph(runnable);
     this.preprocessor = new Preprocessor(spec.input());
     this.cache = new ProgramCache(options.cacheRoot());
     this.options = options;
@@ -166,7 +174,8 @@ public final class ModelRuntime implements AutoCloseable {
     String cacheKey = kind.toString().toLowerCase(java.util.Locale.ROOT) + "-" + layer;
     try {
       Path params = modelDir.resolve(spec.files().params());
-      Path dir = kind == Kind.ORIGINAL ? modelDir : cache.materialise(sha256, cacheKey, p, params, trialFeeds(p));
+      Path dir = kind == Kind.ORIGINAL && !rewritten ? modelDir
+          : cache.materialise(sha256, cacheKey, p, params, trialFeeds(p));
       Map<String, long[]> dims = feedDims(p);
       Map<String, Backend> byDevice = new LinkedHashMap<>();
       String used = PaddleModel.ENGINE;
@@ -258,6 +267,10 @@ public final class ModelRuntime implements AutoCloseable {
           : ExplainProgramBuilder.dense(graph, layer, spec.output(), mean);
     } catch (UnknownLayerException e) {
       throw new ExplainException(Reason.UNKNOWN_LAYER, "model " + spec.key() + ": " + e.getMessage());
+    } catch (OpVariantException e) {
+      throw new ExplainException(Reason.OP_VARIANT, "model " + spec.key() + ": " + e.getMessage());
+    } catch (SpecMismatchException e) {
+      throw new ExplainException(Reason.BAD_SPEC, "model spec " + spec.specFile() + ": " + e.getMessage());
     } catch (UnsupportedOpException e) {
       throw new ExplainException(Reason.UNSUPPORTED_OP, "model " + spec.key() + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {

@@ -18,7 +18,11 @@ public class ExplainException extends Exception {
     UNSUPPORTED_OP,
     UNKNOWN_METHOD,
     BAD_TARGET,
-    ENGINE_FAILED
+    ENGINE_FAILED,
+    /** An op on the gradient path written in a form (exporter variant) camstream has no gradient for. */
+    OP_VARIANT,
+    /** The model spec does not fit the model (missing or wrong variables, keys). */
+    BAD_SPEC
   }
 
   private final Reason reason;

@@ -3,6 +3,7 @@ package io.camstream.model;
 import io.camstream.model.grad.GradContext;
 import io.camstream.model.grad.GradOpMaker;
 import io.camstream.model.grad.GradOpMakers;
+import io.camstream.model.grad.OpVariantException;
 import io.camstream.model.grad.UnsupportedOpException;
 import io.camstream.model.proto.Framework.BlockDesc;
 import io.camstream.model.proto.Framework.OpDesc;
@@ -42,11 +43,15 @@ public final class ExplainProgramBuilder {
    */
   public static ExplainProgram classification(ProgramGraph g, String layer, String logits, String output,
       boolean meanGradient) {
+    if (!g.hasVar(logits)) {
+      throw new SpecMismatchException("logits '" + logits + "' is not a variable of the program; set the spec's"
+          + " logits to the input of the final softmax, or leave it out to have it found");
+    }
     long[] logitDims = g.dims(logits);
     int k = (int) logitDims[logitDims.length - 1];
     if (logitDims.length != 2 || k <= 0) {
-      throw new IllegalArgumentException("logits '" + logits + "' must be [N,K] with a static K, found "
-          + java.util.Arrays.toString(logitDims));
+      throw new SpecMismatchException("logits '" + logits + "' must be [N,K] with a static K, found "
+          + java.util.Arrays.toString(logitDims) + "; set the spec's logits to the input of the final softmax");
     }
     return build(g, layer, logits, output, true, new long[] {k}, meanGradient);
   }
@@ -70,7 +75,8 @@ public final class ExplainProgramBuilder {
       boolean classification, long[] seedShape, boolean meanGradient) {
     checkLayer(g, layer);
     if (!g.hasVar(target)) {
-      throw new IllegalArgumentException("target variable '" + target + "' is not in the program");
+      throw new SpecMismatchException("target variable '" + target + "' is not in the program; check the spec's"
+          + " output and logits");
     }
     Set<String> below = g.descendants(layer);
     if (!below.contains(target)) {
@@ -113,8 +119,14 @@ public final class ExplainProgramBuilder {
       GradOpMaker maker = GradOpMakers.forType(op.getType()).orElseThrow();
       try {
         maker.make(op, bw);
+      } catch (OpVariantException e) {
+        throw new OpVariantException(e.opType(), e.detail(), layer);
       } catch (UnsupportedOpException e) {
         throw new UnsupportedOpException(e.opType(), layer);
+      } catch (IllegalArgumentException e) {
+        // a slot or attribute the maker expects is missing or different: the exporter wrote another variant
+        throw new OpVariantException(op.getType(), "is written in a form camstream does not know ("
+            + e.getMessage() + ")", layer);
       }
     }
     String layerGrad = bw.outGrad(layer);
@@ -178,8 +190,8 @@ public final class ExplainProgramBuilder {
     for (OpDesc op : path) {
       for (String o : Ops.allOutputs(op)) {
         if (needsGrad.contains(o) && !written.add(o)) {
-          throw new IllegalArgumentException("variable " + o + " is written twice (in-place op " + op.getType()
-              + "); in-place programs are not supported");
+          throw new OpVariantException(op.getType(), "writes " + o + " in place (in-place programs are not"
+              + " supported)");
         }
       }
     }
@@ -414,6 +426,18 @@ public final class ExplainProgramBuilder {
       String name = base + "_" + (s.tempCount++);
       s.declare(name, VarType.Type.FP32, dims);
       return name;
+    }
+
+    @Override
+    public String temp(String base, VarType.Type dtype, long... dims) {
+      String name = base + "_" + (s.tempCount++);
+      s.declare(name, dtype, dims);
+      return name;
+    }
+
+    @Override
+    public boolean declared(String var) {
+      return s.declared(var);
     }
 
     @Override

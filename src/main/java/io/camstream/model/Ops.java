@@ -65,6 +65,17 @@ public final class Ops {
     return a == null ? dflt : a.getI();
   }
 
+  /** An integer-list attribute written as INTS or (newer exporters) LONGS; null when absent. */
+  public static int[] intsAttr(OpDesc op, String name) {
+    OpDesc.Attr a = attr(op, name);
+    if (a == null) {
+      return null;
+    }
+    return a.getLongsCount() > 0 && a.getIntsCount() == 0
+        ? a.getLongsList().stream().mapToInt(Long::intValue).toArray()
+        : a.getIntsList().stream().mapToInt(Integer::intValue).toArray();
+  }
+
   public static float floatAttr(OpDesc op, String name, float dflt) {
     OpDesc.Attr a = attr(op, name);
     return a == null ? dflt : a.getF();

@@ -146,6 +146,49 @@ final class TinyModels {
     return w.fetch("probs");
   }
 
+  /**
+   * The reshape-type ops as newer exporters write them: no XShape output, an empty XShape slot, attributes a 2.x
+   * exporter never wrote ({@code with_quant_attr}, {@code op_device}); {@code legacy} uses the first
+   * versions (transpose, reshape, squeeze, unsqueeze, flatten) instead. relu = A -> transpose(0,2,3,1) ->
+   * unsqueeze(1) -> squeeze(1) -> transpose(0,3,1,2) -> tanh -> reshape([0,4,64]) -> transpose(0,2,1) -> flatten
+   * -> matmul_v2 + b = logits -> softmax.
+   */
+  static ProgramWriter reshapeVariants(boolean legacy) {
+    ProgramWriter w = new ProgramWriter();
+    w.feed("x", -1, 3, S, S);
+    w.param("conv_w", new long[] {C, 3, 3, 3}, ProgramWriter.random(C * 27, 31, 0.4f));
+    w.param("fc_w", new long[] {C * S * S, K}, ProgramWriter.random(C * S * S * K, 32, 0.3f));
+    w.param("fc_b", new long[] {K}, ProgramWriter.random(K, 33, 0.1f));
+    w.var("c0", -1, C, S, S).var("A", -1, C, S, S).var("t1", -1, S, S, C).var("u", -1, 1, S, S, C)
+        .var("q", -1, S, S, C).var("t2", -1, C, S, S).var("th", -1, C, S, S).var("r", -1, C, S * S)
+        .var("rt", -1, S * S, C).var("f", -1, C * S * S).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
+    conv(w, "conv2d", "x", "conv_w", "c0", 1, 1, 1).add();
+    w.op("relu").in("X", "c0").out("Out", "A").add();
+    String v = legacy ? "" : "2";
+    newer(w.op("transpose" + v).in("X", "A").out("Out", "t1").ints("axis", 0, 2, 3, 1)).add();
+    ProgramWriter.Op u = w.op("unsqueeze" + v).in("X", "t1").out("Out", "u").ints("axes", 1);
+    (legacy ? u : u.out("XShape")).add(); // newer exporters: an XShape slot with no variable
+    ProgramWriter.Op q = w.op("squeeze" + v).in("X", "u").out("Out", "q");
+    (legacy ? q.ints("axes", 1) : newer(q.ints("axes", 1))).add();
+    newer(w.op("transpose" + v).in("X", "q").out("Out", "t2").ints("axis", 0, 3, 1, 2)).add();
+    w.op("tanh").in("X", "t2").out("Out", "th").add();
+    newer(w.op("reshape" + v).in("X", "th").out("Out", "r").ints("shape", 0, C, S * S)).add();
+    newer(w.op("transpose" + v).in("X", "r").out("Out", "rt").ints("axis", 0, 2, 1)).add();
+    (legacy ? w.op("flatten").in("X", "rt").out("Out", "f").i("axis", 1)
+        : newer(w.op("flatten_contiguous_range").in("X", "rt").out("Out", "f").i("start_axis", 1)
+            .i("stop_axis", -1))).add();
+    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
+    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
+    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    return w.fetch("probs");
+  }
+
+  /** Attributes newer exporters add to every op. */
+  private static ProgramWriter.Op newer(ProgramWriter.Op op) {
+    return op.b("with_quant_attr", false).s("op_device", "");
+  }
+
   private static ProgramWriter.Op interp(ProgramWriter w, String type, String in, String out, String method,
       float scale) {
     return w.op(type).in("X", in).out("Out", out).s("interp_method", method).s("data_layout", "NCHW")

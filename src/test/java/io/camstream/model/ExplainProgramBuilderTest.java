@@ -124,4 +124,63 @@ class ExplainProgramBuilderTest {
         .isInstanceOf(UnsupportedOpException.class)
         .hasMessage("no gradient maker for op 'erf' on the path from layer 'A' to the target");
   }
+
+  /** relu = A -> OP -> softmax over a [N,4] result, as newer exporters write OP. */
+  private static ProgramGraph tail(java.util.function.Consumer<ProgramWriter> op) {
+    ProgramWriter w = new ProgramWriter();
+    w.feed("x", -1, 1, 2, 2).param("k", new long[] {1, 1, 1, 1}, new float[] {1f});
+    w.var("c", -1, 1, 2, 2).var("A", -1, 1, 2, 2).var("f", -1, 4).var("y", -1, 4);
+    w.op("conv2d").in("Input", "x").in("Filter", "k").out("Output", "c").add();
+    w.op("relu").in("X", "c").out("Out", "A").add();
+    op.accept(w);
+    w.op("softmax").in("X", "f").out("Out", "y").i("axis", -1).add();
+    return new ProgramGraph(w.fetch("y").program());
+  }
+
+  @Test
+  void reshapeTypeOpsWithoutXShapeGetAShapeFreeGradient() {
+    for (boolean emptySlot : new boolean[] {false, true}) {
+      ProgramGraph g = tail(w -> {
+        ProgramWriter.Op op = w.op("flatten_contiguous_range").in("X", "A").out("Out", "f").i("start_axis", 1)
+            .i("stop_axis", -1);
+        (emptySlot ? op.out("XShape") : op).add();
+      });
+      List<OpDesc> ops = ExplainProgramBuilder.classification(g, "A", "f", "y").program().getBlocks(0).getOpsList();
+      OpDesc back = ops.stream().filter(o -> o.getType().equals("reshape2")).findFirst().orElseThrow();
+      assertThat(Ops.out(back, "Out")).isEqualTo("A@GRAD");
+      OpDesc shape = ops.stream().filter(o -> o.getType().equals("shape")).findFirst().orElseThrow();
+      assertThat(Ops.in(shape, "Input")).isEqualTo("A");
+      assertThat(Ops.in(back, "Shape")).isEqualTo(Ops.out(shape, "Out"));
+    }
+    // Paddle 2.3 runs reshape2 only with an XShape: OpVariants adds one (declared [0, dims of X])
+    ProgramGraph raw = tail(w -> w.op("reshape2").in("X", "A").out("Out", "f").ints("shape", -1, 4).add());
+    ProgramGraph fixed = new ProgramGraph(OpVariants.normalise(raw.program()));
+    String xshape = Ops.out(fixed.ops().get(2), "XShape");
+    assertThat(fixed.dims(xshape)).containsExactly(0, -1, 1, 2, 2);
+    assertThat(ExplainProgramBuilder.classification(fixed, "A", "f", "y").program().getBlocks(0).getOpsList())
+        .extracting(OpDesc::getType).contains("reshape2_grad");
+    assertThat(OpVariants.normalise(fixed.program())).isSameAs(fixed.program());
+  }
+
+  @Test
+  void variantsWithoutAGradientFailInJavaAsOpVariants() {
+    ProgramGraph scaleTensor = tail(w -> {
+      w.var("s", 1).var("f0", -1, 4);
+      w.op("flatten_contiguous_range").in("X", "A").out("Out", "f0").i("start_axis", 1).i("stop_axis", -1).add();
+      w.op("scale").in("X", "f0").in("ScaleTensor", "s").out("Out", "f").f("bias", 0f).add();
+    });
+    assertThatThrownBy(() -> ExplainProgramBuilder.classification(scaleTensor, "A", "f", "y"))
+        .isInstanceOf(io.camstream.model.grad.OpVariantException.class)
+        .hasMessageContaining("op 'scale' takes its factor from a ScaleTensor input")
+        .hasMessageContaining("layer 'A'");
+    // a transpose2 that lost its axis attribute: named as a variant, not as an unknown layer
+    ProgramGraph noAxis = tail(w -> {
+      w.var("t", -1, 2, 2, 1);
+      w.op("transpose2").in("X", "A").out("Out", "t").add();
+      w.op("reshape").in("X", "t").out("Out", "f").ints("shape", -1, 4).add();
+    });
+    assertThatThrownBy(() -> ExplainProgramBuilder.classification(noAxis, "A", "f", "y"))
+        .isInstanceOf(io.camstream.model.grad.OpVariantException.class)
+        .hasMessageContaining("op 'transpose2' has no 'axis' attribute");
+  }
 }

@@ -104,6 +104,15 @@ public final class ProgramWriter {
       return this;
     }
 
+    public Op longs(String name, long... v) {
+      OpDesc.Attr.Builder a = OpDesc.Attr.newBuilder().setName(name).setType(AttrType.LONGS);
+      for (long x : v) {
+        a.addLongs(x);
+      }
+      b.addAttrs(a);
+      return this;
+    }
+
     public Op floats(String name, float... v) {
       OpDesc.Attr.Builder a = OpDesc.Attr.newBuilder().setName(name).setType(AttrType.FLOATS);
       for (float x : v) {

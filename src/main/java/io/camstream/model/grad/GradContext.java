@@ -20,6 +20,12 @@ public interface GradContext {
   /** A fresh temporary FP32 variable with the given dims. */
   String temp(String base, long... dims);
 
+  /** A fresh temporary variable of the given dtype and dims (integer shape tensors, for example). */
+  String temp(String base, io.camstream.model.proto.Framework.VarType.Type dtype, long... dims);
+
+  /** True when the variable is declared in the program (an op may name an output the exporter never declared). */
+  boolean declared(String var);
+
   /** Declared dims of a variable of the forward program (-1 where dynamic). */
   long[] dims(String var);
 

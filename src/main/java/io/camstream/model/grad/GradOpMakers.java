@@ -2,6 +2,7 @@ package io.camstream.model.grad;
 
 import io.camstream.model.Ops;
 import io.camstream.model.proto.Framework.OpDesc;
+import io.camstream.model.proto.Framework.VarType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,17 @@ public final class GradOpMakers {
     MAKERS.put("depthwise_conv2d_transpose", conv("depthwise_conv2d_transpose_grad"));
     MAKERS.put("batch_norm", GradOpMakers::batchNorm);
     MAKERS.put("pool2d", GradOpMakers::pool2d);
-    for (String t : List.of("reshape2", "flatten_contiguous_range", "transpose2", "squeeze2", "unsqueeze2")) {
-      MAKERS.put(t, viaXShape(t + "_grad"));
+    // Exporters differ: Paddle 2.x writes an XShape output (its grad op reads X's dims from it); newer exporters
+    // leave it out or leave the slot empty. Without it the gradient is reshaped (transposed) back shape-free.
+    for (String t : List.of("reshape2", "flatten_contiguous_range", "squeeze2", "unsqueeze2")) {
+      MAKERS.put(t, viaXShapeOr(t + "_grad", GradOpMakers::reshapeBack));
     }
+    MAKERS.put("transpose2", viaXShapeOr("transpose2_grad", GradOpMakers::transposeBack));
+    // the XShape-less first versions of the same ops
+    for (String t : List.of("reshape", "flatten", "squeeze", "unsqueeze")) {
+      MAKERS.put(t, GradOpMakers::reshapeBack);
+    }
+    MAKERS.put("transpose", GradOpMakers::transposeBack);
     MAKERS.put("matmul", binary("matmul_grad"));
     MAKERS.put("matmul_v2", binary("matmul_v2_grad"));
     MAKERS.put("mul", binary("mul_grad"));
@@ -186,23 +195,90 @@ public final class GradOpMakers {
         .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
   }
 
-  private static GradOpMaker viaXShape(String gradType) {
+  /**
+   * The XShape grad op when the forward op has an XShape output (the form checked against Paddle 2.3 first),
+   * else {@code shapeFree}.
+   */
+  private static GradOpMaker viaXShapeOr(String gradType, GradOpMaker shapeFree) {
     return (op, ctx) -> {
       String x = Ops.in(op, "X");
       if (!ctx.needs(x)) {
         return;
       }
+      List<String> xshape = Ops.args(op, false, "XShape");
+      if (xshape.size() != 1 || xshape.get(0).equals(Ops.EMPTY) || !ctx.declared(xshape.get(0))) {
+        shapeFree.make(op, ctx);
+        return;
+      }
       ctx.emit(GradOps.like(op, gradType)
-          .addInputs(Ops.var("XShape", Ops.out(op, "XShape")))
+          .addInputs(Ops.var("XShape", xshape.get(0)))
           .addInputs(Ops.var("Out@GRAD", ctx.outGrad(Ops.out(op, "Out"))))
           .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
     };
   }
 
+  /**
+   * Reshape-type ops (reshape, flatten, squeeze, unsqueeze) only rearrange dims, so X@GRAD is Out@GRAD reshaped
+   * to X's run-time shape: {@code shape(X)} as reshape2's Shape input, which also covers dynamic dims. Only the
+   * attributes reshape2 itself reads are written, so newer forward attribute sets do not matter.
+   */
+  private static void reshapeBack(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    long[] xd = ctx.dims(x);
+    String shape = ctx.temp("camstream_shape", VarType.Type.INT32, xd.length);
+    ctx.emit(OpDesc.newBuilder().setType("shape").addInputs(Ops.var("Input", x))
+        .addOutputs(Ops.var("Out", shape)).build());
+    int[] attr = new int[xd.length];
+    for (int i = 0; i < xd.length; i++) {
+      attr[i] = (int) Math.max(xd[i], 0); // ignored when Shape is given; 0 = copy the dim
+    }
+    ctx.emit(OpDesc.newBuilder().setType("reshape2")
+        .addInputs(Ops.var("X", ctx.outGrad(Ops.out(op, "Out")))).addInputs(Ops.var("Shape", shape))
+        .addOutputs(Ops.var("Out", ctx.inGrad(x)))
+        .addOutputs(Ops.var("XShape", ctx.temp("camstream_xshape", VarType.Type.FP32, xshape(ctx.dims(
+            Ops.out(op, "Out")))))).addAttrs(Ops.intsA("shape", attr)).build());
+  }
+
+  /** transpose: X@GRAD is Out@GRAD transposed by the inverse permutation. */
+  private static void transposeBack(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    int[] axis = Ops.intsAttr(op, "axis");
+    if (axis == null) {
+      throw new OpVariantException(op.getType(), "has no 'axis' attribute");
+    }
+    int[] inverse = new int[axis.length];
+    for (int i = 0; i < axis.length; i++) {
+      int a = axis[i] < 0 ? axis[i] + axis.length : axis[i];
+      if (a < 0 || a >= axis.length) {
+        throw new OpVariantException(op.getType(), "has axis " + java.util.Arrays.toString(axis)
+            + ", not a permutation");
+      }
+      inverse[a] = i;
+    }
+    ctx.emit(OpDesc.newBuilder().setType("transpose2")
+        .addInputs(Ops.var("X", ctx.outGrad(Ops.out(op, "Out")))).addOutputs(Ops.var("Out", ctx.inGrad(x)))
+        .addOutputs(Ops.var("XShape", ctx.temp("camstream_xshape", VarType.Type.FP32, xshape(ctx.dims(
+            Ops.out(op, "Out")))))).addAttrs(Ops.intsA("axis", inverse))
+        .addAttrs(Ops.stringA("data_format", "AnyLayout")).addAttrs(Ops.boolA("use_mkldnn", false)).build());
+  }
+
+  /** Paddle's XShape declaration: {@code [0, dims...]} (carries the dims, holds no data). */
+  private static long[] xshape(long[] dims) {
+    long[] d = new long[dims.length + 1];
+    System.arraycopy(dims, 0, d, 1, dims.length);
+    return d;
+  }
+
   private static void scale(OpDesc op, GradContext ctx) {
     String x = Ops.in(op, "X");
     if (!Ops.args(op, true, "ScaleTensor").isEmpty()) {
-      throw new UnsupportedOpException("scale with a ScaleTensor input", null);
+      throw new OpVariantException("scale", "takes its factor from a ScaleTensor input");
     }
     if (ctx.needs(x)) {
       ctx.emit(GradOps.scale(ctx.outGrad(Ops.out(op, "Out")), ctx.inGrad(x), Ops.floatAttr(op, "scale", 1f)));
@@ -237,7 +313,7 @@ public final class GradOpMakers {
       return;
     }
     if (!Ops.args(op, true, "AxisTensor").isEmpty()) {
-      throw new UnsupportedOpException("concat with an AxisTensor input", null);
+      throw new OpVariantException("concat", "takes its axis from an AxisTensor input");
     }
     ctx.emit(GradOps.like(op, "concat_grad")
         .addInputs(Ops.var("X", xs))
@@ -251,7 +327,7 @@ public final class GradOpMakers {
       return;
     }
     if (!Ops.args(op, true, "AxisTensor").isEmpty() || !Ops.args(op, true, "SectionsTensorList").isEmpty()) {
-      throw new UnsupportedOpException("split with tensor-valued axis or sections", null);
+      throw new OpVariantException("split", "takes its axis or sections from tensor inputs");
     }
     // The gradient of split is the concatenation of its outputs' gradients; outputs that do not reach the target
     // contribute zeros of their own shape.

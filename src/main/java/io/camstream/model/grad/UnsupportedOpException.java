@@ -11,6 +11,12 @@ public class UnsupportedOpException extends RuntimeException {
     this.opType = opType;
   }
 
+  /** For subclasses with their own message. */
+  protected UnsupportedOpException(String opType, String layer, String message) {
+    super(message + (layer == null ? "" : " (on the path from layer '" + layer + "' to the target)"));
+    this.opType = opType;
+  }
+
   public String opType() {
     return opType;
   }
