@@ -18,7 +18,9 @@ public class ExplainException extends Exception {
     UNSUPPORTED_OP,
     UNKNOWN_METHOD,
     BAD_TARGET,
-    ENGINE_FAILED
+    ENGINE_FAILED,
+    /** The encoded image ends early (a JPEG without its EOI marker, a PNG without IEND, a short BMP). */
+    IMAGE_TRUNCATED
   }
 
   private final Reason reason;
