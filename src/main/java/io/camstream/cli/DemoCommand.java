@@ -86,6 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
       printTable(out, results.reviews);
       out.printf("%d dead letters on %s: %s%n", results.deadLetters.size(), live.topics().dlq(),
           String.join(", ", results.deadLetters));
+      if (!results.refused.isEmpty()) {
+        explainRefusals(out, live, results, events);
+      }
       out.printf("artifacts (overlay and heatmap PNGs): %s%n", live.artifactsDir().toAbsolutePath());
       runner.roles().stream().filter(r -> r instanceof io.camstream.review.ReviewService)
           .map(r -> (io.camstream.review.ReviewService) r).findFirst()
@@ -109,20 +112,41 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private record Results(List<JsonNode> reviews, List<String> deadLetters, boolean complete) {}
+  /**
+   * @param refused events the demo expected a review for that were dead-lettered instead: eventId to
+   *     {@code stage:REASON: message}
+   */
+  private record Results(List<JsonNode> reviews, List<String> deadLetters, Map<String, String> refused,
+      boolean complete) {}
 
-  /** Reads committed review records and dead letters of this run until the expected ones are in (or timeout). */
+  /** Says which expected reviews were refused and why, with the likely cause when every one was. */
+  private static void explainRefusals(PrintWriter out, CamstreamConfig config, Results results,
+      List<DemoEvents.Event> events) {
+    long expected = events.stream().filter(e -> e.expect().equals("review")).count();
+    out.printf("%d of %d events expected to give a review were refused:%n", results.refused.size(), expected);
+    results.refused.entrySet().stream().limit(5).forEach(e -> out.printf("  %s  %s%n", e.getKey(), e.getValue()));
+    if (results.reviews.isEmpty() && results.refused.values().stream().allMatch(v -> v.contains("IMAGE_NOT_ALLOWED"))) {
+      out.printf("every image was refused as IMAGE_NOT_ALLOWED: the images must lie under image.file.roots=%s "
+          + "(checked as written and as real paths, symbolic links resolved); set image.file.roots or "
+          + "CAMSTREAM_SHARED to the folder the images really are in%n", config.imageFileRoots());
+    }
+  }
+
+  /**
+   * Reads committed review records and dead letters of this run until every expected review is in or refused and
+   * the expected dead letters are in (or timeout).
+   */
   private Results await(CamstreamConfig config, String runId, List<DemoEvents.Event> events) {
     Set<String> wantReviews = events.stream().filter(e -> e.expect().equals("review"))
         .map(DemoEvents.Event::eventId).collect(Collectors.toSet());
     long wantDead = events.stream().filter(e -> e.expect().startsWith("dead letter")).count();
     Map<String, JsonNode> reviews = new LinkedHashMap<>();
+    Map<String, String> refused = new LinkedHashMap<>();
     List<String> dead = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> c = consumer(config)) {
       c.subscribe(List.of(config.topics().reviews(), config.topics().dlq()));
-      while (System.nanoTime() < deadline
-          && !(reviews.keySet().containsAll(wantReviews) && dead.size() >= wantDead)) {
+      while (System.nanoTime() < deadline && !settled(wantReviews, reviews, refused, dead, wantDead)) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
           String value = new String(r.value(), StandardCharsets.UTF_8);
           if (!value.contains(runId)) {
@@ -136,14 +160,36 @@ public final class DemoCommand implements Callable<Integer> {
               // not a review record
             }
           } else {
-            dead.add(DeadLetters.header(r.headers(), DeadLetters.STAGE) + ":"
-                + DeadLetters.header(r.headers(), DeadLetters.REASON));
+            String why = DeadLetters.header(r.headers(), DeadLetters.STAGE) + ":"
+                + DeadLetters.header(r.headers(), DeadLetters.REASON);
+            String id = deadLetterEventId(r.value());
+            if (id != null && wantReviews.contains(id)) {
+              refused.put(id, why + ": " + DeadLetters.header(r.headers(), DeadLetters.MESSAGE));
+            } else {
+              dead.add(why);
+            }
           }
         }
       }
     }
-    boolean complete = reviews.keySet().containsAll(wantReviews) && dead.size() >= wantDead;
-    return new Results(new ArrayList<>(reviews.values()), dead, complete);
+    boolean complete = refused.isEmpty() && reviews.keySet().containsAll(wantReviews) && dead.size() >= wantDead;
+    return new Results(new ArrayList<>(reviews.values()), dead, refused, complete);
+  }
+
+  private static boolean settled(Set<String> want, Map<String, JsonNode> reviews, Map<String, String> refused,
+      List<String> dead, long wantDead) {
+    return want.stream().allMatch(id -> reviews.containsKey(id) || refused.containsKey(id)) && dead.size() >= wantDead;
+  }
+
+  /** The event id in a dead letter's value: an event (router) or an explain request (explainer); null if none. */
+  private static String deadLetterEventId(byte[] value) {
+    try {
+      JsonNode n = Json.tree(value);
+      String id = n.path("eventId").asText(n.path("event").path("eventId").asText(null));
+      return id == null || id.isEmpty() ? null : id;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static void printTable(PrintWriter out, List<JsonNode> reviews) {
@@ -168,8 +214,12 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void produce(CamstreamConfig config, List<DemoEvents.Event> events) throws Exception {
+    java.util.Properties props = config.kafkaClientProperties();
+    // Events may be as large as event.max.bytes (a data: image); the events topic is created to take them.
+    props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        io.camstream.kafka.Topics.eventsMaxMessageBytes(config));
     try (KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(config.kafkaClientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (DemoEvents.Event e : events) {
         p.send(new ProducerRecord<>(config.topics().events(), e.lineId().getBytes(StandardCharsets.UTF_8),
             e.value())).get();

@@ -137,6 +137,16 @@ public final class CamstreamConfig extends AbstractConfig {
   private static final String ATTENTION_GRID_SIZE_DOC =
       "Side of the square grid every heat map is resampled to for the attention statistics.";
 
+  public static final String EVENT_MAX_BYTES_CONFIG = "event.max.bytes";
+  private static final String EVENT_MAX_BYTES_DOC =
+      "Largest inference event record (value, key and headers) the router takes; larger ones are dead-lettered as "
+          + "EVENT_TOO_LARGE. The events topic camstream creates gets max.message.bytes = this + 64 KiB. Must hold "
+          + "a data: image of image.data.max.bytes (base64, 4/3 of it) plus 64 KiB of JSON.";
+  public static final String HEALTH_STALL_SECONDS_CONFIG = "health.stall.seconds";
+  private static final String HEALTH_STALL_SECONDS_DOC =
+      "/health reports a role DOWN when one of its input partitions has records waiting and its committed offset "
+          + "has not moved for this long (a stuck partition); 0 turns the check off.";
+
   private static final ConfigDef CONFIG = new ConfigDef()
       .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
       .define(DATA_DIR_CONFIG, Type.STRING, "./camstream-data", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -203,7 +213,14 @@ public final class CamstreamConfig extends AbstractConfig {
       .define(ATTENTION_GRACE_MINUTES_CONFIG, Type.LONG, 10L, ConfigDef.Range.between(0, 24 * 60), Importance.LOW,
           ATTENTION_GRACE_MINUTES_DOC)
       .define(ATTENTION_GRID_SIZE_CONFIG, Type.INT, 16, ConfigDef.Range.between(2, 64), Importance.LOW,
-          ATTENTION_GRID_SIZE_DOC);
+          ATTENTION_GRID_SIZE_DOC)
+      .define(EVENT_MAX_BYTES_CONFIG, Type.INT, 12 * 1024 * 1024, ConfigDef.Range.between(64 * 1024, 1 << 30),
+          Importance.MEDIUM, EVENT_MAX_BYTES_DOC)
+      .define(HEALTH_STALL_SECONDS_CONFIG, Type.LONG, 300L, ConfigDef.Range.atLeast(0), Importance.LOW,
+          HEALTH_STALL_SECONDS_DOC);
+
+  /** Room an event needs beside its data: image (JSON fields, key, headers, record and batch overhead). */
+  public static final int EVENT_OVERHEAD_BYTES = 64 * 1024;
 
   /** Builds a config from raw key/value pairs (strings or typed values); throws ConfigException when invalid. */
   public CamstreamConfig(Map<?, ?> props) {
@@ -214,6 +231,14 @@ public final class CamstreamConfig extends AbstractConfig {
         throw new org.apache.kafka.common.config.ConfigException(
             "unknown config key '" + k + "' (run `camstream config` for the list)");
       }
+    }
+    // A data: image as large as image.data.max.bytes must fit in an event, or camstream's own default limits
+    // would refuse what its own allow-list accepts.
+    long dataEvent = (getInt(IMAGE_DATA_MAX_BYTES_CONFIG) + 2L) / 3 * 4 + EVENT_OVERHEAD_BYTES;
+    if (dataEvent > getInt(EVENT_MAX_BYTES_CONFIG)) {
+      throw new org.apache.kafka.common.config.ConfigException(EVENT_MAX_BYTES_CONFIG, getInt(EVENT_MAX_BYTES_CONFIG),
+          "must be at least " + dataEvent + " so that a data: image of image.data.max.bytes="
+              + getInt(IMAGE_DATA_MAX_BYTES_CONFIG) + " (base64) fits in an event");
     }
   }
 
@@ -357,6 +382,16 @@ public final class CamstreamConfig extends AbstractConfig {
     return p == null ? "" : p.value();
   }
 
+  /** Largest inference event record the router takes ({@code event.max.bytes}). */
+  public int eventMaxBytes() {
+    return getInt(EVENT_MAX_BYTES_CONFIG);
+  }
+
+  /** How long a partition may sit with waiting records and no progress before /health says DOWN; 0 = never. */
+  public java.time.Duration healthStall() {
+    return java.time.Duration.ofSeconds(getLong(HEALTH_STALL_SECONDS_CONFIG));
+  }
+
   /** Settings for any Kafka client: bootstrap servers plus every {@code kafka.*} passthrough. */
   public Properties kafkaClientProperties() {
     if (embeddedBroker()) {
@@ -378,6 +413,10 @@ public final class CamstreamConfig extends AbstractConfig {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, dataDir().resolve("streams").toAbsolutePath().toString());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor());
+    // Every record a role writes is at most io.camstream.kafka.Topics.OWN_RECORD_MAX_BYTES (1 MiB), the topics'
+    // max.message.bytes; stated here so the producer's limit and the topics' cannot drift apart.
+    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        1024 * 1024);
     p.putAll(originalsWithPrefix(STREAMS_PREFIX));
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     return p;

@@ -52,7 +52,7 @@ public record InferenceEvent(
       List<TopK> topK = new ArrayList<>();
       p.path("topK").forEach(t -> topK.add(new TopK(t.path("classIndex").asInt(), text(t, "label"),
           t.path("confidence").asDouble())));
-      prediction = new Prediction(need(p, "classIndex").asInt(), text(p, "label"), need(p, "confidence").asDouble(),
+      prediction = new Prediction(classIndex(need(p, "classIndex")), text(p, "label"), need(p, "confidence").asDouble(),
           List.copyOf(topK));
     }
     List<Detection> detections = new ArrayList<>();
@@ -95,6 +95,14 @@ public record InferenceEvent(
       return prediction.confidence();
     }
     return detections.stream().map(Detection::confidence).min(Double::compare).orElse(null);
+  }
+
+  /** A class index, refused (not cut to another class) when it is not a whole number from 0 to 2^31-1. */
+  private static int classIndex(JsonNode n) {
+    if (!n.isNumber() || !n.canConvertToInt() || n.asDouble() != Math.rint(n.asDouble()) || n.asInt() < 0) {
+      throw new IllegalArgumentException("classIndex " + n + " is not a class index (0 to " + Integer.MAX_VALUE + ")");
+    }
+    return n.asInt();
   }
 
   private static JsonNode need(JsonNode parent, String field) {

@@ -22,7 +22,9 @@ public class ExplainException extends Exception {
     /** An op on the gradient path written in a form (exporter variant) camstream has no gradient for. */
     OP_VARIANT,
     /** The model spec does not fit the model (missing or wrong variables, keys). */
-    BAD_SPEC
+    BAD_SPEC,
+    /** The encoded image ends early (a JPEG without its EOI marker, a PNG without IEND, a short BMP). */
+    IMAGE_TRUNCATED
   }
 
   private final Reason reason;

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Fetches the encoded bytes of an inference event's image. Only allow-listed places are reachable: {@code file:}
- * URIs under the configured roots, {@code http(s):} URIs on the configured hosts, and {@code data:} URIs; everything
+ * URIs under the configured roots, {@code http(s):} URIs on the configured hosts, {@code data:} URIs, and
+ * {@link SourceRecordRef}s to the events topic (a large {@code data:} image read back from its event); everything
  * is size-capped. Failures carry {@link ExplainException.Reason#IMAGE_NOT_ALLOWED},
  * {@link ExplainException.Reason#IMAGE_UNREADABLE} or {@link ExplainException.Reason#IMAGE_TOO_LARGE}, so the event
  * can go to the dead-letter topic with its reason. Implementations are thread-safe.
@@ -36,7 +37,10 @@ public interface ImageSource {
    * {@code image.data.max.bytes} (the cap on any fetched image) and {@code image.max.pixels}.
    */
   static ImageSource fromConfig(CamstreamConfig config) {
+    // With a cluster configured, the router's source-record references (kafka:<events topic>/<p>/<offset>, see
+    // SourceRecordRef) are read back from the events topic.
     return new AllowListImageSource(config.imageUriSchemes(), config.imageFileRoots(), config.imageHttpHosts(),
-        Math.max(1, config.imageDataMaxBytes()), config.imageMaxPixels());
+        Math.max(1, config.imageDataMaxBytes()), config.imageMaxPixels(),
+        config.embeddedBroker() ? null : config.kafkaClientProperties(), config.topics().events());
   }
 }

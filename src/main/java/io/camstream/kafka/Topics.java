@@ -27,7 +27,20 @@ public final class Topics {
 
   private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
 
+  /**
+   * The most any record camstream itself writes may take (explain requests, reviews, dead letters, decisions,
+   * alerts): the broker's default {@code message.max.bytes}, so they also pass on topics camstream did not create.
+   * Writers keep below it (a large event's request carries a reference, a dead letter a cut payload); topics get
+   * {@code max.message.bytes} and Streams producers {@code max.request.size} of exactly this.
+   */
+  public static final int OWN_RECORD_MAX_BYTES = 1024 * 1024;
+
   private Topics() {}
+
+  /** {@code max.message.bytes} of the events topic: {@code event.max.bytes} plus room for the batch header. */
+  public static int eventsMaxMessageBytes(CamstreamConfig config) {
+    return config.eventMaxBytes() + CamstreamConfig.EVENT_OVERHEAD_BYTES;
+  }
 
   /** The topics this config names, with their partitions and retention or compaction settings. */
   public static List<NewTopic> definitions(CamstreamConfig config) {
@@ -35,14 +48,21 @@ public final class Topics {
     int partitions = config.topicPartitions();
     short rf = config.topicReplicationFactor();
     long hours = config.topicRetentionHours();
+    String own = String.valueOf(OWN_RECORD_MAX_BYTES);
     Map<String, String> retained = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(hours < 0 ? -1 : hours * 3_600_000L));
-    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(hours < 0 ? -1 : hours * 3_600_000L),
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, own);
+    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, own);
+    Map<String, String> events = new HashMap<>(retained);
+    // Lines write events up to event.max.bytes (a data: image); the router turns them into small records.
+    events.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(eventsMaxMessageBytes(config)));
     List<NewTopic> out = new ArrayList<>();
     for (String name : t.all()) {
       // Policies are few and read whole by every router instance: one partition keeps them in one ordered log.
       boolean policies = name.equals(t.policies());
-      out.add(new NewTopic(name, policies ? 1 : partitions, rf).configs(policies ? compacted : retained));
+      Map<String, String> configs = policies ? compacted : name.equals(t.events()) ? events : retained;
+      out.add(new NewTopic(name, policies ? 1 : partitions, rf).configs(configs));
     }
     return out;
   }

@@ -26,10 +26,36 @@ public final class ImageAllowList {
 
   public ImageAllowList(CamstreamConfig config) {
     this.schemes = Set.copyOf(config.imageUriSchemes());
-    this.roots = config.imageFileRoots().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    this.roots = canonicalRoots(config.imageFileRoots());
     this.hosts = config.imageHttpHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     this.buckets = Set.copyOf(config.imageS3Buckets());
     this.dataMaxBytes = config.imageDataMaxBytes();
+  }
+
+  /**
+   * Each root as written (absolute, normalised) and, when it exists, as its real path. Both, because a file may be
+   * named either way: with {@code ../shared} a symbolic link, an event may name {@code /work/app/../shared/x.png}
+   * (the root as configured) or the target's path (what a tool that resolves links writes), and both are the same
+   * file. Whoever opens the file still checks its real path against the real roots.
+   */
+  public static List<Path> canonicalRoots(List<Path> configured) {
+    java.util.LinkedHashSet<Path> out = new java.util.LinkedHashSet<>();
+    for (Path root : configured) {
+      Path abs = root.toAbsolutePath().normalize();
+      out.add(abs);
+      try {
+        out.add(abs.toRealPath());
+      } catch (java.io.IOException e) {
+        // Not there (yet): only the written form counts until it exists.
+      }
+      try {
+        // "a/link/../b" normalises lexically to "a/b", but the file system resolves the link first.
+        out.add(root.toAbsolutePath().toRealPath());
+      } catch (java.io.IOException e) {
+        // as above
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Why the URI may not be read, or empty when it may. */
@@ -78,10 +104,23 @@ public final class ImageAllowList {
     if (roots.isEmpty()) {
       return Optional.of("file: images are not allowed (image.file.roots is empty)");
     }
-    if (!fileAllowed(Path.of(u.getPath()))) {
+    if (!fileAllowed(Path.of(u.getPath())) && !reallyUnderRoot(Path.of(u.getPath()))) {
       return Optional.of("file " + Path.of(u.getPath()).normalize() + " is outside image.file.roots " + roots);
     }
     return Optional.empty();
+  }
+
+  /**
+   * A file named through a symbolic link (say {@code /app/shared/x.png} with {@code shared} a link to the real
+   * root): allowed when it exists here and its real path lies under a root. A router without the files mounted
+   * simply does not get this second chance.
+   */
+  private boolean reallyUnderRoot(Path path) {
+    try {
+      return fileAllowed(path.toRealPath());
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private Optional<String> hostViolation(URI u) {

@@ -25,17 +25,20 @@ public final class Images {
   /**
    * Decodes an encoded image (PNG, JPEG, BMP, TIFF, WebP, ... whatever OpenCV reads) into 8-bit BGR.
    *
-   * <p>The real channel count decides: 3 channels are kept as they are; 4 channels lose their alpha channel (it is
-   * dropped, not composited, like {@code cv2.imread}'s default); 1 or 2 channels (greyscale) are refused because
-   * the models expect colour input. 16-bit samples are scaled to 8 bits. EXIF orientation is not applied. The size
+   * <p>The real channel count decides: 3 channels are kept as they are; 4 channels (BGRA) lose their alpha channel
+   * (it is dropped, not composited, like {@code cv2.imread}'s default); 1 channel (grey) is copied into B, G and R;
+   * 2 channels (grey + alpha) drop the alpha and are then grey. 16-bit samples (any channel count) are scaled to 8
+   * bits. Only other channel counts (WRONG_CHANNELS) and non-integer samples (IMAGE_UNDECODABLE) are refused. The
+   * model's own channel order (BGR or RGB) is applied later by the engine's pre-processing. EXIF orientation is not applied. The size
    * limit is checked on the header before decoding where Java's ImageIO can read the header (PNG, JPEG, BMP, GIF,
    * TIFF), so a small file that claims a huge image never reaches the decoder; for other formats it is checked
    * right after decoding.
    *
    * @param encoded the encoded bytes
    * @param maxPixels largest accepted {@code width * height}
-   * @throws ExplainException IMAGE_UNDECODABLE for empty, corrupt or unsupported data, IMAGE_TOO_LARGE above
-   *     {@code maxPixels}, WRONG_CHANNELS for greyscale images
+   * @throws ExplainException IMAGE_TRUNCATED for a JPEG, PNG or BMP that ends early (see {@link Truncation}),
+   *     IMAGE_UNDECODABLE for empty, corrupt or unsupported data, IMAGE_TOO_LARGE above
+   *     {@code maxPixels}, WRONG_CHANNELS for channel counts other than 1 to 4
    */
   public static DecodedImage decode(byte[] encoded, long maxPixels) throws ExplainException {
     if (encoded == null || encoded.length == 0) {
@@ -44,6 +47,11 @@ public final class Images {
     long[] header = ImageSize.fromHeader(encoded);
     if (header != null) {
       checkSize(header[0], header[1], maxPixels);
+    }
+    String truncated = Truncation.problem(encoded);
+    if (truncated != null) {
+      // Checked before decoding: the decoders would fill the missing part in and only warn on stderr.
+      throw new ExplainException(Reason.IMAGE_TRUNCATED, truncated);
     }
     try (MatScope scope = new MatScope()) {
       Mat raw = scope.add(Imgcodecs.imdecode(scope.add(new MatOfByte(encoded)), Imgcodecs.IMREAD_UNCHANGED));
@@ -104,13 +112,9 @@ public final class Images {
 
   private static Mat toBgr8(Mat raw, MatScope scope) throws ExplainException {
     int channels = raw.channels();
-    if (channels == 1 || channels == 2) {
-      throw new ExplainException(Reason.WRONG_CHANNELS, "the image has " + channels + " channel"
-          + (channels == 1 ? "" : "s") + " (greyscale); the model expects 3-channel colour images");
-    }
-    if (channels != 3 && channels != 4) {
-      throw new ExplainException(Reason.WRONG_CHANNELS,
-          "the image has " + channels + " channels; the model expects 3-channel colour images");
+    if (channels < 1 || channels > 4) {
+      throw new ExplainException(Reason.WRONG_CHANNELS, "the image has " + channels
+          + " channels; 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha) can be converted");
     }
     Mat m = raw;
     int depth = raw.depth();
@@ -122,9 +126,24 @@ public final class Images {
       throw new ExplainException(Reason.IMAGE_UNDECODABLE,
           "unsupported sample type " + CvType.typeToString(raw.type()) + "; expected 8- or 16-bit integers");
     }
-    if (channels == 4) {
+    // Alpha is dropped, not composited (cv2.imread's default); grey is copied into all three channels, which is
+    // what cv2.imread(path, IMREAD_COLOR) gives a colour model for a monochrome camera's image.
+    int code = switch (channels) {
+      case 1 -> Imgproc.COLOR_GRAY2BGR;
+      case 2 -> -1;
+      case 4 -> Imgproc.COLOR_BGRA2BGR;
+      default -> 0;
+    };
+    if (channels == 2) {
+      // Grey + alpha: keep the grey plane, then as grey.
+      Mat grey = scope.add(new Mat());
+      org.opencv.core.Core.extractChannel(m, grey, 0);
+      code = Imgproc.COLOR_GRAY2BGR;
+      m = grey;
+    }
+    if (code != 0) {
       Mat bgr = scope.add(new Mat());
-      Imgproc.cvtColor(m, bgr, Imgproc.COLOR_BGRA2BGR);
+      Imgproc.cvtColor(m, bgr, code);
       m = bgr;
     }
     return m;

@@ -1,6 +1,10 @@
 package io.camstream.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -23,6 +27,23 @@ public final class DeadLetters {
   /** {@code topic-partition-offset} of the original record. */
   public static final String SOURCE = "camstream.dlq.source";
 
+  /** Hex sha256 of the original value, always present (the value itself may be cut, see {@link #TRUNCATED}). */
+  public static final String SHA256 = "camstream.dlq.sha256";
+  /** Size in bytes of the original value. */
+  public static final String ORIGINAL_BYTES = "camstream.dlq.original.bytes";
+  /** {@code true} when the value is only the first bytes of the original (present only then). */
+  public static final String TRUNCATED = "camstream.dlq.truncated";
+
+  /**
+   * The most a dead letter takes on the wire (key, value and headers): half the broker's default
+   * {@code message.max.bytes}, so a dead letter always fits the DLQ topic, whatever was wrong with the original.
+   */
+  public static final int MAX_RECORD_BYTES = 512 * 1024;
+  /** Original headers larger than this in total are not copied into the dead letter. */
+  static final int MAX_ORIGINAL_HEADER_BYTES = 64 * 1024;
+  /** Keys are line ids; a longer one is cut to this. */
+  static final int MAX_KEY_BYTES = 16 * 1024;
+
   public static final String STAGE_ROUTER = "router";
   public static final String STAGE_EXPLAINER = "explainer";
 
@@ -30,14 +51,23 @@ public final class DeadLetters {
 
   /** Reasons the router gives; the explainer also uses the names of ExplainException.Reason. */
   public enum Reason {
-    BAD_JSON, SCHEMA_VIOLATION, UNKNOWN_MODEL, IMAGE_NOT_ALLOWED, BAD_REQUEST
+    BAD_JSON, SCHEMA_VIOLATION, UNKNOWN_MODEL, IMAGE_NOT_ALLOWED, BAD_REQUEST,
+    /** The event record is larger than {@code event.max.bytes}, or its explain request could not be made small. */
+    EVENT_TOO_LARGE,
+    /** A record a role wrote was refused by the producer or broker as too large (production exception handler). */
+    RECORD_TOO_LARGE,
+    /** A class index that is not a whole number in int range, or beyond the model's labels (same name as the explainer's). */
+    BAD_TARGET
   }
 
   private DeadLetters() {}
 
   /**
-   * The dead letter for an original record: same key, value and timestamp, the original headers plus the four
+   * The dead letter for an original record: same key, value and timestamp, the original headers plus the
    * {@code camstream.dlq.*} ones (replacing any earlier ones, so a record dead-lettered twice says the last why).
+   * It never exceeds {@link #MAX_RECORD_BYTES}: a larger value is cut (header {@link #TRUNCATED}), large original
+   * headers are dropped and a long key is cut; {@link #SHA256} and {@link #ORIGINAL_BYTES} always describe the whole
+   * original value and {@link #SOURCE} says where to find it.
    *
    * @param original the record as it came from the source topic (bytes)
    * @param reason reason code
@@ -47,13 +77,58 @@ public final class DeadLetters {
    */
   public static Record<byte[], byte[]> of(Record<byte[], byte[]> original, String reason, String message,
       String stage, Optional<RecordMetadata> source) {
-    Headers h = new RecordHeaders(original.headers().toArray());
-    h.remove(REASON).remove(MESSAGE).remove(STAGE).remove(SOURCE);
+    return of(original.key(), original.value(), original.timestamp(), original.headers(), reason, message, stage,
+        source.map(DeadLetters::source).orElse("unknown"));
+  }
+
+  /** The same from parts; {@code source} is {@code topic-partition-offset} or "unknown". */
+  public static Record<byte[], byte[]> of(byte[] key, byte[] value, long timestamp, Headers originalHeaders,
+      String reason, String message, String stage, String source) {
+    Headers h = new RecordHeaders();
+    if (originalHeaders != null && headerBytes(originalHeaders) <= MAX_ORIGINAL_HEADER_BYTES) {
+      for (Header x : originalHeaders) {
+        h.add(x);
+      }
+    }
+    h.remove(REASON).remove(MESSAGE).remove(STAGE).remove(SOURCE).remove(SHA256).remove(ORIGINAL_BYTES)
+        .remove(TRUNCATED);
     h.add(REASON, utf8(reason));
     h.add(MESSAGE, utf8(oneLine(message)));
     h.add(STAGE, utf8(stage));
-    h.add(SOURCE, utf8(source.map(DeadLetters::source).orElse("unknown")));
-    return new Record<>(original.key(), original.value(), original.timestamp(), h);
+    h.add(SOURCE, utf8(source));
+    h.add(SHA256, utf8(value == null ? "" : sha256(value)));
+    h.add(ORIGINAL_BYTES, utf8(String.valueOf(value == null ? 0 : value.length)));
+    byte[] k = key == null || key.length <= MAX_KEY_BYTES ? key : Arrays.copyOf(key, MAX_KEY_BYTES);
+    byte[] v = value;
+    // Room for the value: the limit less key, headers and a generous allowance for record framing.
+    int room = MAX_RECORD_BYTES - (k == null ? 0 : k.length) - headerBytes(h) - 1024;
+    if (v != null && v.length > room) {
+      h.add(TRUNCATED, utf8("true"));
+      v = Arrays.copyOf(v, Math.max(0, room - 64));
+    }
+    return new Record<>(k, v, timestamp, h);
+  }
+
+  /** Serialized size of a record's key, value and headers (without framing). */
+  public static long recordBytes(byte[] key, byte[] value, Headers headers) {
+    return (key == null ? 0 : key.length) + (value == null ? 0L : value.length) + headerBytes(headers);
+  }
+
+  static int headerBytes(Headers headers) {
+    int n = 0;
+    for (Header x : headers) {
+      n += x.key().length() * 3 + (x.value() == null ? 0 : x.value().length) + 8;
+    }
+    return n;
+  }
+
+  /** Hex sha256 of bytes. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
   }
 
   /** Same with a router reason. */

@@ -79,7 +79,9 @@ public final class Runner implements AutoCloseable {
       }
       RoleContext context = new RoleContext(config, meters);
       for (Role role : chosen) {
-        RunningRole r = role.start(context);
+        // /health also reflects a stuck input partition, not only the Streams state (StallWatch).
+        RunningRole r = StallWatch.watch(role.start(context), groupId(config, role.name()),
+            config.kafkaClientProperties(), config.healthStall());
         running.add(r);
         if (ops != null) {
           ops.watch(r);
@@ -91,6 +93,15 @@ public final class Runner implements AutoCloseable {
       new Runner(config, broker, ops, null, running).close();
       throw e;
     }
+  }
+
+  /** The consumer group (application id) of a Streams role, or null for a role that is not one. */
+  private static String groupId(CamstreamConfig config, String role) {
+    return switch (role) {
+      case "router" -> config.routerApplicationId();
+      case "explainer" -> config.explainerApplicationId();
+      default -> null;
+    };
   }
 
   /** The config the roles run with (bootstrap servers filled in). */

@@ -26,7 +26,15 @@ class DemoCommandIT {
   @Test
   void demoShowsReviewRecordsAndWritesOverlays() {
     Path data = KafkaFixture.tempDir("camstream-demo-");
-    System.setProperty("camstream.shared", SharedImages.dir().getParent().toString());
+    // shared/ reached through a symbolic link, as in a fresh clone with ../shared a link: every image must still be
+    // allowed (once, every one was refused as IMAGE_NOT_ALLOWED by the explainer).
+    Path linked = KafkaFixture.tempDir("camstream-demo-link-").resolve("shared");
+    try {
+      Files.createSymbolicLink(linked, SharedImages.dir().getParent().toRealPath());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    System.setProperty("camstream.shared", linked.toString());
     CommandLine cli = Main.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -43,6 +51,7 @@ class DemoCommandIT {
     // low-confidence (line-a), new-sample (line-a) and the detection event (line-b) are in the table
     assertThat(text).contains("low-confidence", "new-sample").containsPattern("review UI: http://localhost:\\d+/  \\(token \\S+\\)");
     assertThat(text).containsPattern("line-b\\s+low-confidence\\s+1 detection");
+    assertThat(text).doesNotContain("were refused");
     assertThat(text).contains("3 dead letters").contains("router:BAD_JSON", "router:SCHEMA_VIOLATION",
         "router:IMAGE_NOT_ALLOWED");
     Matcher overlays = Pattern.compile("(file:\\S+\\.overlay\\.png)").matcher(text);
@@ -53,5 +62,29 @@ class DemoCommandIT {
     }
     assertThat(Arrays.stream(text.split("\n")).filter(l -> l.contains(".overlay.png")).count())
         .isEqualTo(found.size());
+  }
+
+  /** When every image the demo expected a review for is refused, the demo says so, and why, at once. */
+  @Test
+  void demoSaysWhyWhenEveryImageIsRefused() throws Exception {
+    Path data = KafkaFixture.tempDir("camstream-demo-refused-");
+    Path elsewhere = KafkaFixture.tempDir("camstream-demo-elsewhere-");
+    System.setProperty("camstream.shared", SharedImages.dir().getParent().toString());
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute("demo", "--exit-after-results", "--timeout", "PT2M",
+        "--set", "data.dir=" + data,
+        "--set", "models.dir=" + TestModels.dir(),
+        "--set", "image.file.roots=" + elsewhere,
+        "--set", "metrics.port=-1",
+        "--set", "review.port=0");
+    String text = out.toString();
+    assertThat(code).as(text + err).isEqualTo(1);
+    assertThat(text).containsPattern("\\d+ of \\d+ events expected to give a review were refused")
+        .contains("router:IMAGE_NOT_ALLOWED", "every image was refused as IMAGE_NOT_ALLOWED",
+            "image.file.roots=[" + elsewhere + "]");
   }
 }

@@ -96,18 +96,22 @@ class ExplainCommandIT {
   void badInputsGiveOneClearLineEachAndTheGoodOnesStillRun() throws Exception {
     Path corrupt = tmp.resolve("corrupt.png");
     Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5, 6, 7});
+    Path cut = tmp.resolve("cut.jpg");
+    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(Shared.image("rapidocr_text_rec.jpg")), 2000));
+    // A monochrome camera's image is converted (grey into all three channels), not refused.
     Path grey = tmp.resolve("grey.png");
     BufferedImage g = new BufferedImage(120, 40, BufferedImage.TYPE_BYTE_GRAY);
     ImageIO.write(g, "png", grey.toFile());
     Path out = tmp.resolve("out");
-    Run r = run("explain", "--model", "ocr-textline-cls", "--image", corrupt.toString(), grey.toString(),
-        Shared.image("textline_en_0.png").toString(), "--out", out.toString());
+    Run r = run("explain", "--model", "ocr-textline-cls", "--image", corrupt.toString(), cut.toString(),
+        grey.toString(), Shared.image("textline_en_0.png").toString(), "--out", out.toString());
     assertThat(r.exit()).isEqualTo(1);
     List<String> lines = r.err().lines().filter(l -> l.startsWith("error:")).toList();
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).contains("corrupt.png", "IMAGE_UNDECODABLE");
-    assertThat(lines.get(1)).contains("grey.png", "WRONG_CHANNELS", "1");
+    assertThat(lines.get(1)).contains("cut.jpg", "IMAGE_TRUNCATED", "2000 bytes");
     assertThat(out.resolve("textline_en_0.heatmap.png")).exists();
+    assertThat(out.resolve("grey.heatmap.png")).exists();
 
     Run layer = run("explain", "--model", "ocr-textline-cls", "--image", Shared.image("textline_en_0.png").toString(),
         "--out", out.toString(), "--layer", "hard_swish_17");

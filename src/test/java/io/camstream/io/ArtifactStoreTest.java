@@ -27,7 +27,8 @@ class ArtifactStoreTest {
     byte[] bytes = {1, 2, 3, 4};
     Stored s = store.put(T, "ocr-textline-cls", "ev-1", Kind.HEATMAP, bytes);
     Path file = Path.of(URI.create(s.uri()));
-    assertThat(file).isEqualTo(dir.resolve("2026-11-27/ocr-textline-cls/ev-1.heatmap.png"));
+    assertThat(file).isEqualTo(dir.resolve("2026-11-27/ocr-textline-cls-" + hash16("ocr-textline-cls") + "/ev-1-"
+        + hash16("ev-1") + ".heatmap.png"));
     assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
     String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     assertThat(s.sha256()).isEqualTo(expected);
@@ -42,6 +43,31 @@ class ArtifactStoreTest {
     try (Stream<Path> files = Files.walk(dir)) {
       assertThat(files.filter(Files::isRegularFile)).containsExactly(Path.of(URI.create(first.uri())));
     }
+  }
+
+  @Test
+  void differentValidIdsNeverShareAFile() throws Exception {
+    ArtifactStore store = ArtifactStore.local(dir, Duration.ofHours(24));
+    String prefix = "e".repeat(70);
+    // An id shaped like another id's cleaned-plus-hash form, ids equal up to case, ids equal in their first 60+
+    // characters: each pair once mapped (or could map) to one file.
+    String[][] pairs = {
+        {"a/b", "a_b-" + hash16("a/b")}, {"Ev-1", "ev-1"}, {prefix + "-1", prefix + "-2"}};
+    for (String[] pair : pairs) {
+      Stored first = store.put(T, "m", pair[0], Kind.HEATMAP, new byte[] {1});
+      Stored second = store.put(T, "m", pair[1], Kind.HEATMAP, new byte[] {2});
+      assertThat(first.uri().toLowerCase()).as(pair[0] + " vs " + pair[1]).isNotEqualTo(second.uri().toLowerCase());
+      assertThat(Files.readAllBytes(Path.of(URI.create(first.uri())))).containsExactly(1);
+      assertThat(first.sha256()).isEqualTo(sha(new byte[] {1}));
+    }
+  }
+
+  private static String hash16(String id) throws Exception {
+    return sha(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+  }
+
+  private static String sha(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.camstream.config.CamstreamConfig;
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainException.Reason;
 import java.awt.image.BufferedImage;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +92,41 @@ class ImageSourceTest {
     Files.createSymbolicLink(root.resolve("dir"), outside);
     assertReason(root.resolve("link.png").toUri().toString(), Reason.IMAGE_NOT_ALLOWED);
     assertReason("file:" + root + "/dir/b.png", Reason.IMAGE_NOT_ALLOWED);
+  }
+
+  /**
+   * A fresh clone with {@code ../shared} a symbolic link: the root is configured through the link (as the demo
+   * does) and events name files through the link or by their real path. Both are the same files and must be read,
+   * by the router's allow-list and by the explainer's fetcher alike; escapes through the link stay refused.
+   */
+  @Test
+  void aRootReachedThroughASymbolicLinkAllowsItsFilesByEitherName() throws Exception {
+    Path realShared = Files.createDirectories(tmp.resolve("data/shared-real/images"));
+    Files.write(realShared.resolve("c.png"), png);
+    Path clone = Files.createDirectories(tmp.resolve("work/clone"));
+    Files.createSymbolicLink(tmp.resolve("work/shared"), realShared.getParent());
+    Path configured = clone.resolve("../shared/images");
+    CamstreamConfig config = CamstreamConfig.defaults().with(Map.of("image.uri.schemes", "file",
+        "image.file.roots", configured.toString()));
+    ImageSource source = ImageSource.fromConfig(config);
+    io.camstream.policy.ImageAllowList router = new io.camstream.policy.ImageAllowList(config);
+    for (String uri : List.of("file://" + tmp.resolve("work/shared/images/c.png"),
+        "file://" + clone + "/../shared/images/c.png", realShared.resolve("c.png").toUri().toString())) {
+      assertThat(router.violation(uri)).as(uri).isEmpty();
+      assertThat(source.fetch(uri)).as(uri).isEqualTo(png);
+    }
+    // The other way round: the root configured by its real path, events naming files through the link.
+    CamstreamConfig real = config.with("image.file.roots", realShared.toString());
+    for (String uri : List.of("file://" + tmp.resolve("work/shared/images/c.png"),
+        "file://" + clone + "/../shared/images/c.png")) {
+      assertThat(new io.camstream.policy.ImageAllowList(real).violation(uri)).as(uri).isEmpty();
+      assertThat(ImageSource.fromConfig(real).fetch(uri)).as(uri).isEqualTo(png);
+    }
+    assertReason(ImageSource.fromConfig(real), "file://" + tmp.resolve("work/shared/nothing.png"),
+        Reason.IMAGE_NOT_ALLOWED);
+    Files.createSymbolicLink(realShared.resolve("escape.png"), outside.resolve("b.png"));
+    assertReason(source, "file://" + tmp.resolve("work/shared/images/escape.png"), Reason.IMAGE_NOT_ALLOWED);
+    assertThat(router.violation("file://" + tmp.resolve("work/shared/secret.png"))).isPresent();
   }
 
   @Test

@@ -28,4 +28,27 @@ class DeadLettersTest {
     assertThat(DeadLetters.header(out.headers(), DeadLetters.STAGE)).isEqualTo("router");
     assertThat(DeadLetters.header(out.headers(), DeadLetters.SOURCE)).isEqualTo("unknown");
   }
+
+  @Test
+  void aLargeRecordIsCutToFitWithTheWholeValuesHashAndSize() {
+    byte[] value = new byte[3 * 1024 * 1024];
+    new java.util.Random(1).nextBytes(value);
+    RecordHeaders h = new RecordHeaders();
+    h.add("huge", new byte[100 * 1024]);
+    Record<byte[], byte[]> out = DeadLetters.of(new Record<>("k".getBytes(), value, 1L, h), "X", "m",
+        DeadLetters.STAGE_ROUTER, Optional.empty());
+    assertThat(DeadLetters.recordBytes(out.key(), out.value(), out.headers()))
+        .isLessThanOrEqualTo(DeadLetters.MAX_RECORD_BYTES);
+    assertThat(out.value()).isEqualTo(java.util.Arrays.copyOf(value, out.value().length));
+    assertThat(out.value().length).isGreaterThan(DeadLetters.MAX_RECORD_BYTES - 4096);
+    assertThat(out.headers().lastHeader("huge")).isNull();
+    assertThat(DeadLetters.header(out.headers(), DeadLetters.TRUNCATED)).isEqualTo("true");
+    assertThat(DeadLetters.header(out.headers(), DeadLetters.ORIGINAL_BYTES)).isEqualTo("3145728");
+    assertThat(DeadLetters.header(out.headers(), DeadLetters.SHA256)).isEqualTo(DeadLetters.sha256(value));
+
+    Record<byte[], byte[]> small = DeadLetters.of(new Record<>(null, "{}".getBytes(), 1L, new RecordHeaders()), "X",
+        "m", DeadLetters.STAGE_ROUTER, Optional.empty());
+    assertThat(small.value()).isEqualTo("{}".getBytes());
+    assertThat(small.headers().lastHeader(DeadLetters.TRUNCATED)).isNull();
+  }
 }

@@ -3,11 +3,13 @@ package io.camstream.io.internal;
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainException.Reason;
 import io.camstream.io.ImageSource;
+import io.camstream.io.SourceRecordRef;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,9 +21,19 @@ public final class AllowListImageSource implements ImageSource {
   private final DataUriDecoder data;
   private final long maxPixels;
   private final Set<String> schemes;
+  private final SourceRecordFetcher sourceRecords;
 
   public AllowListImageSource(List<String> schemes, List<Path> fileRoots, List<String> httpHosts, long maxBytes,
       long maxPixels) {
+    this(schemes, fileRoots, httpHosts, maxBytes, maxPixels, null, null);
+  }
+
+  /**
+   * With {@code kafkaClient} and {@code eventsTopic} set, {@code kafka:} source-record references (which the
+   * router writes for large {@code data:} images) are read back from the events topic; otherwise they are refused.
+   */
+  public AllowListImageSource(List<String> schemes, List<Path> fileRoots, List<String> httpHosts, long maxBytes,
+      long maxPixels, Properties kafkaClient, String eventsTopic) {
     if (maxBytes <= 0 || maxPixels <= 0) {
       throw new IllegalArgumentException("maxBytes and maxPixels must be positive");
     }
@@ -30,6 +42,7 @@ public final class AllowListImageSource implements ImageSource {
     this.data = new DataUriDecoder(maxBytes);
     this.maxPixels = maxPixels;
     this.schemes = schemes.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    this.sourceRecords = kafkaClient == null ? null : new SourceRecordFetcher(kafkaClient, eventsTopic);
   }
 
   @Override
@@ -47,6 +60,15 @@ public final class AllowListImageSource implements ImageSource {
     if (uri.regionMatches(true, 0, "data:", 0, 5)) {
       requireScheme("data", "data:...");
       return data.decode(uri);
+    }
+    if (uri.regionMatches(true, 0, SourceRecordRef.SCHEME + ":", 0, 6)) {
+      if (sourceRecords == null) {
+        throw new ExplainException(Reason.IMAGE_NOT_ALLOWED,
+            "source-record references need the Kafka cluster, which this source does not have: " + shortForm(uri));
+      }
+      // Only the router writes these, for an event whose data: image passed its allow-list.
+      requireScheme("data", uri);
+      return data.decode(sourceRecords.dataUri(uri));
     }
     URI parsed;
     try {

@@ -2,6 +2,7 @@ package io.camstream.io.internal;
 
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainException.Reason;
+import io.camstream.policy.ImageAllowList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,22 +15,26 @@ import java.util.List;
 /** Reads {@code file:} URIs that resolve, symlinks included, inside one of the configured roots. */
 final class FileFetcher {
 
-  private final List<Path> roots;
+  /** Real paths of the roots: where a file must really be. */
+  private final List<Path> realRoots;
+  /** The roots as written and as real paths: how a file may be named. */
+  private final List<Path> namedRoots;
   private final long maxBytes;
 
   FileFetcher(List<Path> configuredRoots, long maxBytes) {
     List<Path> resolved = new ArrayList<>();
     for (Path root : configuredRoots) {
-      Path abs = root.toAbsolutePath().normalize();
       try {
         // Real path of the root, so a root that is itself a symlink still matches its files' real paths.
-        resolved.add(abs.toRealPath());
+        resolved.add(root.toAbsolutePath().toRealPath());
       } catch (IOException e) {
         // A root that does not exist (yet) allows nothing until it does; keep the lexical form for the check.
-        resolved.add(abs);
+        resolved.add(root.toAbsolutePath().normalize());
       }
     }
-    this.roots = List.copyOf(resolved);
+    this.realRoots = List.copyOf(resolved);
+    // The names a file may be given: under a root as written or under its real path (ImageAllowList).
+    this.namedRoots = ImageAllowList.canonicalRoots(configuredRoots);
     this.maxBytes = maxBytes;
   }
 
@@ -47,20 +52,28 @@ final class FileFetcher {
     } catch (RuntimeException e) {
       throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "malformed file: URI: " + shown);
     }
-    // First the lexical check: a path outside the roots is refused without revealing whether it exists.
-    if (!underRoot(lexical)) {
-      throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "file is outside the allowed image roots: " + shown);
-    }
+    // First the lexical check: a path outside the roots is refused without revealing whether it exists. A path named
+    // through a symbolic link to a root (the link outside it) passes only on its real path, below.
+    boolean named = under(namedRoots, lexical);
     Path real;
     try {
       real = lexical.toRealPath();
     } catch (NoSuchFileException e) {
+      if (!named) {
+        throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "file is outside the allowed image roots: " + shown);
+      }
       throw new ExplainException(Reason.IMAGE_UNREADABLE, "image file not found: " + shown);
     } catch (IOException e) {
+      if (!named) {
+        throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "file is outside the allowed image roots: " + shown);
+      }
       throw new ExplainException(Reason.IMAGE_UNREADABLE, "cannot resolve image file " + shown + ": " + e, e);
     }
+    if (!named && !under(realRoots, real)) {
+      throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "file is outside the allowed image roots: " + shown);
+    }
     // Then the real path: a symlink inside a root must not lead outside it.
-    if (!underRoot(real)) {
+    if (!under(realRoots, real)) {
       throw new ExplainException(Reason.IMAGE_NOT_ALLOWED, "file resolves outside the allowed image roots: " + shown);
     }
     if (!Files.isRegularFile(real)) {
@@ -73,7 +86,7 @@ final class FileFetcher {
     }
   }
 
-  private boolean underRoot(Path p) {
+  private static boolean under(List<Path> roots, Path p) {
     for (Path root : roots) {
       if (p.startsWith(root)) {
         return true;

@@ -20,12 +20,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Artifacts as files: {@code <dir>/<yyyy-MM-dd>/<modelId>/<eventId>.<kind>.png}. The day is the event's UTC date,
+ * Artifacts as files: {@code <dir>/<yyyy-MM-dd>/<modelId>-<hash>/<eventId>-<hash>.<kind>.png}, where each hash is the
+ * first 16 hex digits of the sha256 of the full id (see {@link #safeName}), so two ids never share a file. The day is the event's UTC date,
  * not the wall clock, so a re-run after a crash (or a restart past midnight) rewrites the same file. Each write goes
  * to a temp file in the same folder and is moved into place, so readers never see half a PNG.
  */
@@ -33,7 +33,6 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalArtifactStore.class);
   private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   private final Path dir;
   private final Duration retention;
@@ -134,19 +133,19 @@ public final class LocalArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Ids come from the events, so they are untrusted: anything but plain characters is replaced, and then a hash of
-   * the original is appended so two different ids never share a file ("a/b" vs "a_b").
+   * Ids come from the events, so they are untrusted: anything but plain characters is replaced, the result is cut to
+   * 60 characters, and a hash of the whole original id is always appended. Always, because a readable part alone
+   * collides: "a/b" and "a_b" clean to the same text, an id may itself look like another id's cleaned-plus-hash
+   * form, ids that differ after 60 characters share a prefix, and "Ev-1" and "ev-1" are one file on a
+   * case-insensitive disk.
    */
   static String safeName(String id) {
-    if (id != null && SAFE.matcher(id).matches() && !id.startsWith(".")) {
-      return id;
-    }
     String raw = id == null ? "" : id;
     String cleaned = raw.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "_");
     if (cleaned.length() > 60) {
       cleaned = cleaned.substring(0, 60);
     }
-    return cleaned + "-" + sha256(raw.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+    return cleaned + "-" + sha256(raw.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
   /** Lower-case hex sha256. */

@@ -97,13 +97,21 @@ public final class ExplainerTopology {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), Math.max(1, 4 * batchMaxSize));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 240_000);
+    // An output refused as too large goes to the DLQ rather than failing the thread on the same batch for ever.
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        io.camstream.topology.DeadLetteringProductionHandler.class.getName());
+    p.put(io.camstream.topology.DeadLetteringProductionHandler.STAGE_CONFIG,
+        io.camstream.topology.DeadLetters.STAGE_EXPLAINER);
     extra.forEach(p::put);
     return p;
   }
 
   /** The role's Streams settings: the defaults above, then the config's (where {@code streams.*} may override). */
   public static Properties streamsProperties(CamstreamConfig config) {
-    return streamsProperties(config.explainerBatchMaxSize(),
+    Properties p = streamsProperties(config.explainerBatchMaxSize(),
         config.streamsProperties(config.explainerApplicationId()));
+    // Where DeadLetteringProductionHandler writes.
+    p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
+    return p;
   }
 }

@@ -17,6 +17,15 @@ final class CheckModel extends RouterStep {
   Verdict check(RouterItem item) {
     InferenceEvent.ModelRef m = item.event().model();
     if (models.knows(m.id(), m.version())) {
+      var labels = models.labelCount(m.id(), m.version());
+      var p = item.event().prediction();
+      if (labels.isPresent() && p != null) {
+        int k = labels.getAsInt();
+        if (p.classIndex() >= k || p.topK().stream().anyMatch(t -> t.classIndex() >= k)) {
+          return Verdict.fail(DeadLetters.Reason.BAD_TARGET, "class index beyond the " + k + " labels of model "
+              + m.key() + " (prediction " + p.classIndex() + ")");
+        }
+      }
       return Verdict.pass(item);
     }
     return Verdict.fail(DeadLetters.Reason.UNKNOWN_MODEL,

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -26,10 +28,18 @@ public final class ModelCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
 
   private final Set<String> keys;
+  /** Number of labels of each classifier spec that lists them ({@code labels}), by {@code id@version}. */
+  private final Map<String, Integer> labelCounts;
 
   /** A catalog of the given {@code id@version} keys. */
   public ModelCatalog(Collection<String> keys) {
+    this(keys, Map.of());
+  }
+
+  /** A catalog of the given keys, with the label counts of those whose specs list labels. */
+  public ModelCatalog(Collection<String> keys, Map<String, Integer> labelCounts) {
     this.keys = Set.copyOf(keys);
+    this.labelCounts = Map.copyOf(labelCounts);
   }
 
   /** Scans a models directory; a missing directory gives an empty catalog (and a warning). */
@@ -41,6 +51,7 @@ public final class ModelCatalog {
     }
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     Set<String> keys = new TreeSet<>();
+    Map<String, Integer> labels = new HashMap<>();
     try (Stream<Path> files = Files.walk(dir, 3)) {
       for (Path f : files.filter(Files::isRegularFile).filter(ModelCatalog::isYaml).toList()) {
         try {
@@ -51,6 +62,9 @@ public final class ModelCatalog {
             LOG.warn("model spec {} has no top-level id and version; skipped", f);
           } else {
             keys.add(id + "@" + version);
+            if (spec.path("labels").isArray()) {
+              labels.put(id + "@" + version, spec.path("labels").size());
+            }
           }
         } catch (IOException e) {
           LOG.warn("model spec {} is not readable YAML ({}); skipped", f, e.getMessage());
@@ -60,7 +74,13 @@ public final class ModelCatalog {
       throw new UncheckedIOException("cannot scan models directory " + dir, e);
     }
     LOG.info("models known to the router: {}", keys);
-    return new ModelCatalog(keys);
+    return new ModelCatalog(keys, labels);
+  }
+
+  /** How many classes the model's spec lists, or empty when it lists none. */
+  public java.util.OptionalInt labelCount(String id, String version) {
+    Integer n = labelCounts.get(id + "@" + version);
+    return n == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(n);
   }
 
   /** True when a spec declares exactly this id and version. */

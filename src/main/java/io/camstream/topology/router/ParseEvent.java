@@ -15,11 +15,13 @@ final class ParseEvent implements Processor<byte[], byte[], byte[], Object> {
 
   private final String next;
   private final RouterMetrics metrics;
+  private final int maxBytes;
   private ProcessorContext<byte[], Object> context;
 
-  ParseEvent(String next, RouterMetrics metrics) {
+  ParseEvent(String next, RouterMetrics metrics, int maxBytes) {
     this.next = next;
     this.metrics = metrics;
+    this.maxBytes = maxBytes;
   }
 
   @Override
@@ -31,6 +33,13 @@ final class ParseEvent implements Processor<byte[], byte[], byte[], Object> {
   public void process(Record<byte[], byte[]> record) {
     metrics.in();
     RouterItem item = new RouterItem(record, null, null);
+    long size = DeadLetters.recordBytes(record.key(), record.value(), record.headers());
+    if (size > maxBytes) {
+      // Checked before parsing: a huge record is not worth a JSON tree, and its dead letter is cut to fit.
+      new DeadLetterer(context, metrics).send(item, DeadLetters.Reason.EVENT_TOO_LARGE,
+          "event record of " + size + " bytes exceeds event.max.bytes=" + maxBytes);
+      return;
+    }
     String problem;
     if (record.value() == null || record.value().length == 0) {
       problem = "empty record value";

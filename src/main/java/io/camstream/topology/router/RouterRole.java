@@ -1,6 +1,7 @@
 package io.camstream.topology.router;
 
 import io.camstream.config.CamstreamConfig;
+import io.camstream.topology.DeadLetteringProductionHandler;
 import io.camstream.topology.Role;
 import io.camstream.topology.RoleContext;
 import io.camstream.topology.RunningRole;
@@ -46,6 +47,10 @@ public final class RouterRole implements Role {
     p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
     // The policies updater logs and skips bad records itself; this covers anything unexpected there too.
     p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // An output refused as too large is dead-lettered instead of failing the thread on the same input for ever.
+    p.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetteringProductionHandler.class.getName());
+    p.putIfAbsent(DeadLetteringProductionHandler.STAGE_CONFIG, io.camstream.topology.DeadLetters.STAGE_ROUTER);
     return p;
   }
 }

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * events-source → parse-event → validate-event → check-model → check-image → select-by-policy → requests-sink
- *                      └──────────────┴──────────────┴─────────────┴───────────────→ dead-letter-sink
+ *                      └──────────────┴──────────────┴─────────────┴──────────────┴──→ dead-letter-sink
  * policies-source → update-policies → policies-store (global, read by select-by-policy)
  * </pre>
  */
@@ -50,14 +50,14 @@ public final class RouterTopology {
     PolicyResolver resolver = new PolicyResolver(policies);
     Topology topology = new Topology();
     topology.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), t.events());
-    topology.addProcessor(PARSE, () -> new ParseEvent(VALIDATE, metrics), EVENTS_SOURCE);
+    topology.addProcessor(PARSE, () -> new ParseEvent(VALIDATE, metrics, config.eventMaxBytes()), EVENTS_SOURCE);
     topology.addProcessor(VALIDATE, () -> new ValidateEvent(CHECK_MODEL, metrics), PARSE);
     topology.addProcessor(CHECK_MODEL, () -> new CheckModel(CHECK_IMAGE, metrics, models), VALIDATE);
     topology.addProcessor(CHECK_IMAGE, () -> new CheckImage(SELECT, metrics, allowList), CHECK_MODEL);
-    topology.addProcessor(SELECT, () -> new SelectByPolicy(metrics, resolver), CHECK_IMAGE);
+    topology.addProcessor(SELECT, () -> new SelectByPolicy(metrics, resolver, t.events()), CHECK_IMAGE);
     topology.addSink(REQUESTS_SINK, t.requests(), new ByteArraySerializer(), new ByteArraySerializer(), SELECT);
     topology.addSink(DEAD_LETTER_SINK, t.dlq(), new ByteArraySerializer(), new ByteArraySerializer(),
-        PARSE, VALIDATE, CHECK_MODEL, CHECK_IMAGE);
+        PARSE, VALIDATE, CHECK_MODEL, CHECK_IMAGE, SELECT);
     // The global store is rebuilt from the compacted topic itself, so it needs no changelog of its own.
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(), Serdes.String())

@@ -14,6 +14,11 @@ final class ValidateEvent extends RouterStep {
 
   @Override
   Verdict check(RouterItem item) {
+    // Before the schema: 4294967296 is a schema-valid integer, and read as an int it would quietly be class 0.
+    String target = ClassIndices.violation(item.json());
+    if (target != null) {
+      return Verdict.fail(DeadLetters.Reason.BAD_TARGET, target);
+    }
     List<String> v = Schemas.violations(Schemas.INFERENCE_EVENT, item.json());
     if (!v.isEmpty()) {
       return Verdict.fail(DeadLetters.Reason.SCHEMA_VIOLATION, String.join("; ", v));
