@@ -146,6 +146,31 @@ public final class CamstreamConfig extends AbstractConfig {
   private static final String HEALTH_STALL_SECONDS_DOC =
       "/health reports a role DOWN when one of its input partitions has records waiting and its committed offset "
           + "has not moved for this long (a stuck partition); 0 turns the check off.";
+  public static final String REVIEW_ACCOUNTS_FILE_CONFIG = "review.accounts.file";
+  private static final String REVIEW_ACCOUNTS_FILE_DOC = "Reviewer accounts (name:role:pbkdf2-sha256:iterations:salt:"
+      + "hash a line; `camstream review-account` writes one), e.g. a mounted Kubernetes secret; empty: token mode.";
+  public static final String REVIEW_PROXY_IDENTITY_HEADER_CONFIG = "review.proxy.identity.header";
+  private static final String REVIEW_PROXY_IDENTITY_HEADER_DOC = "Header an SSO reverse proxy names the reviewer in "
+      + "(e.g. X-Forwarded-User); empty: off. Trusted only from review.proxy.addresses.";
+  public static final String REVIEW_PROXY_ADDRESSES_CONFIG = "review.proxy.addresses";
+  private static final String REVIEW_PROXY_ADDRESSES_DOC = "Client IP addresses of the SSO proxy.";
+  public static final String REVIEW_SESSION_HOURS_CONFIG = "review.session.hours";
+  private static final String REVIEW_SESSION_HOURS_DOC = "Lifetime of a review UI login (session cookie).";
+  public static final String REVIEW_AUTH_FAILURES_PER_MINUTE_CONFIG = "review.auth.failures.per.minute";
+  private static final String REVIEW_AUTH_FAILURES_PER_MINUTE_DOC =
+      "Failed logins or credential checks per client address and minute before the review UI answers 429.";
+  public static final String REVIEW_MAX_CONNECTIONS_CONFIG = "review.max.connections";
+  private static final String REVIEW_MAX_CONNECTIONS_DOC = "Open connections the review UI accepts at most.";
+  public static final String REVIEW_IDLE_TIMEOUT_MS_CONFIG = "review.idle.timeout.ms";
+  private static final String REVIEW_IDLE_TIMEOUT_MS_DOC =
+      "A review UI connection silent this long (unfinished headers or body included) is closed.";
+  public static final String REVIEW_LIVE_DEBOUNCE_MS_CONFIG = "review.live.debounce.ms";
+  private static final String REVIEW_LIVE_DEBOUNCE_MS_DOC =
+      "Live queue updates (SSE) go out at most once per this period, however many reviews arrive.";
+  public static final String REVIEW_TLS_KEYSTORE_CONFIG = "review.tls.keystore";
+  private static final String REVIEW_TLS_KEYSTORE_DOC = "PKCS12 keystore to serve the review UI over HTTPS; empty: HTTP.";
+  public static final String REVIEW_TLS_KEYSTORE_PASSWORD_CONFIG = "review.tls.keystore.password";
+  private static final String REVIEW_TLS_KEYSTORE_PASSWORD_DOC = "Password of review.tls.keystore.";
 
   private static final ConfigDef CONFIG = new ConfigDef()
       .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -217,7 +242,24 @@ public final class CamstreamConfig extends AbstractConfig {
       .define(EVENT_MAX_BYTES_CONFIG, Type.INT, 12 * 1024 * 1024, ConfigDef.Range.between(64 * 1024, 1 << 30),
           Importance.MEDIUM, EVENT_MAX_BYTES_DOC)
       .define(HEALTH_STALL_SECONDS_CONFIG, Type.LONG, 300L, ConfigDef.Range.atLeast(0), Importance.LOW,
-          HEALTH_STALL_SECONDS_DOC);
+          HEALTH_STALL_SECONDS_DOC)
+      .define(REVIEW_ACCOUNTS_FILE_CONFIG, Type.STRING, "", Importance.HIGH, REVIEW_ACCOUNTS_FILE_DOC)
+      .define(REVIEW_PROXY_IDENTITY_HEADER_CONFIG, Type.STRING, "", Importance.MEDIUM,
+          REVIEW_PROXY_IDENTITY_HEADER_DOC)
+      .define(REVIEW_PROXY_ADDRESSES_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, REVIEW_PROXY_ADDRESSES_DOC)
+      .define(REVIEW_SESSION_HOURS_CONFIG, Type.LONG, 12L, ConfigDef.Range.between(1, 24 * 30), Importance.LOW,
+          REVIEW_SESSION_HOURS_DOC)
+      .define(REVIEW_AUTH_FAILURES_PER_MINUTE_CONFIG, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.LOW,
+          REVIEW_AUTH_FAILURES_PER_MINUTE_DOC)
+      .define(REVIEW_MAX_CONNECTIONS_CONFIG, Type.INT, 1024, ConfigDef.Range.atLeast(8), Importance.LOW,
+          REVIEW_MAX_CONNECTIONS_DOC)
+      .define(REVIEW_IDLE_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
+          REVIEW_IDLE_TIMEOUT_MS_DOC)
+      .define(REVIEW_LIVE_DEBOUNCE_MS_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(50, 60_000), Importance.LOW,
+          REVIEW_LIVE_DEBOUNCE_MS_DOC)
+      .define(REVIEW_TLS_KEYSTORE_CONFIG, Type.STRING, "", Importance.MEDIUM, REVIEW_TLS_KEYSTORE_DOC)
+      .define(REVIEW_TLS_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
+          REVIEW_TLS_KEYSTORE_PASSWORD_DOC);
 
   /** Room an event needs beside its data: image (JSON fields, key, headers, record and batch overhead). */
   public static final int EVENT_OVERHEAD_BYTES = 64 * 1024;

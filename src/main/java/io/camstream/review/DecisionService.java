@@ -3,11 +3,15 @@ package io.camstream.review;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camstream.event.ReviewDecision;
+import io.camstream.review.auth.Identity;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates and publishes review decisions, idempotently: the first decision on an event wins. Repeating it (same
@@ -27,6 +31,7 @@ public final class DecisionService {
   /** An HTTP status and JSON body. */
   public record Outcome(int status, JsonNode body) {}
 
+  private static final Logger AUDIT = LoggerFactory.getLogger("io.camstream.review.audit");
   static final Set<String> DECISIONS = Set.of("confirm", "reject", "relabel");
   static final int MAX_COMMENT = 2000;
   static final int MAX_NAME = 200;
@@ -44,18 +49,21 @@ public final class DecisionService {
     this.meters = meters;
   }
 
-  /** Handles a decision request body for an event. */
-  public Outcome decide(String eventId, JsonNode request) {
-    Outcome o = handle(eventId, request);
+  /**
+   * Handles a decision request body for an event. The decision's reviewer is the authenticated identity; a
+   * {@code reviewer} field in the body is ignored.
+   */
+  public Outcome decide(String eventId, JsonNode request, Identity who) {
+    Outcome o = handle(eventId, request, who);
     String outcome = o.body().has("status") ? o.body().get("status").asText() : "refused";
     meters.counter("camstream.review.decisions", "outcome", outcome, "status", String.valueOf(o.status()))
         .increment();
     return o;
   }
 
-  private Outcome handle(String eventId, JsonNode request) {
+  private Outcome handle(String eventId, JsonNode request, Identity who) {
     if (request == null || !request.isObject()) {
-      return error(400, "the body must be a JSON object {decision, label?, comment?, reviewer?}");
+      return error(400, "the body must be a JSON object {decision, label?, comment?}");
     }
     String decision = text(request, "decision");
     if (decision == null || !DECISIONS.contains(decision)) {
@@ -66,7 +74,7 @@ public final class DecisionService {
       return error(400, "relabel needs the new class in 'label'");
     }
     String comment = text(request, "comment");
-    String reviewer = Optional.ofNullable(text(request, "reviewer")).orElse("reviewer");
+    String reviewer = who.name();
     if ((label != null && label.length() > MAX_NAME) || reviewer.length() > MAX_NAME
         || (comment != null && comment.length() > MAX_COMMENT)) {
       return error(400, "label and reviewer are limited to " + MAX_NAME + " characters, comment to " + MAX_COMMENT);
@@ -75,7 +83,8 @@ public final class DecisionService {
       return error(404, "no review with eventId " + eventId);
     }
     JsonNode d = Json.MAPPER.valueToTree(new ReviewDecision(eventId, ReviewDecision.Decision.of(decision), label,
-        comment, reviewer, clock.instant().toString()));
+        comment, reviewer, clock.instant().toString(),
+        Map.of("reviewerRole", who.role().id(), "authenticatedBy", who.source())));
 
     Optional<JsonNode> earlier = queries.claim(eventId, d);
     if (earlier.isPresent()) {
@@ -86,6 +95,8 @@ public final class DecisionService {
     }
     try {
       sink.publish(eventId, d.toString());
+      // the audit trail: who decided what, as authenticated, beside the record on the decisions topic
+      AUDIT.info("decision {} on {} by {} ({}, {})", decision, eventId, reviewer, who.role().id(), who.source());
     } catch (Exception ex) {
       queries.release(eventId, d);
       if (ex instanceof InterruptedException) {

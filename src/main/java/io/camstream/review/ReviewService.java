@@ -46,7 +46,7 @@ public final class ReviewService implements RunningRole.OnStreams {
 
   private ReviewService(CamstreamConfig config, MeterRegistry meters) {
     ReviewSettings settings = ReviewSettings.from(config);
-    if (settings.token().isEmpty()) {
+    if (settings.token().isEmpty() && settings.web().accountsFile() == null) {
       settings = settings.withToken(generateToken());
       LOG.warn("review.token is not set; this run's review token is {}", settings.token());
     }

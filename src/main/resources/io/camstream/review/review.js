@@ -129,7 +129,8 @@
   });
 
   // decision form
-  $("reviewer").value = localStorage.getItem("camstream.reviewer") || "";
+  // the server records the logged-in identity as the reviewer; shown so nobody decides under the wrong name
+  cs.get("/api/whoami").then(w => { $("reviewer").textContent = w.name + " (" + w.role + ")"; }).catch(() => {});
   document.querySelectorAll("input[name=decision]").forEach(r => r.addEventListener("change", () => {
     $("label-row").hidden = chosen() !== "relabel";
   }));
@@ -140,8 +141,7 @@
 
   $("form").addEventListener("submit", async ev => {
     ev.preventDefault();
-    const body = { decision: chosen(), label: $("label").value, comment: $("comment").value, reviewer: $("reviewer").value };
-    localStorage.setItem("camstream.reviewer", body.reviewer);
+    const body = { decision: chosen(), label: $("label").value, comment: $("comment").value };
     $("submit").disabled = true;
     try {
       const r = await cs.post("/api/reviews/" + encodeURIComponent(eventId) + "/decision", body);

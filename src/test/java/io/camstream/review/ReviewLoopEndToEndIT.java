@@ -95,7 +95,8 @@ class ReviewLoopEndToEndIT {
         assertThat(browser.findElement(By.id("p-reasons")).getText()).contains("low-confidence");
 
         browser.findElement(By.cssSelector("input[name=decision][value=confirm]")).click();
-        browser.findElement(By.id("reviewer")).sendKeys("night shift");
+        // the page shows who the decision will be recorded under: the token's one identity
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reviewer"), "reviewer (admin)"));
         browser.findElement(By.id("submit")).click();
         wait.until(ExpectedConditions.attributeToBe(By.id("result"), "data-decision", "confirm"));
       } finally {
@@ -107,7 +108,8 @@ class ReviewLoopEndToEndIT {
       assertThat(new String(decisions.get(0).key(), StandardCharsets.UTF_8)).isEqualTo(eventId);
       JsonNode d = new ObjectMapper().readTree(decisions.get(0).value());
       assertThat(d.get("decision").asText()).isEqualTo("confirm");
-      assertThat(d.get("reviewer").asText()).isEqualTo("night shift");
+      assertThat(d.get("reviewer").asText()).isEqualTo("reviewer");
+      assertThat(d.get("authenticatedBy").asText()).isEqualTo("token");
     }
   }
 

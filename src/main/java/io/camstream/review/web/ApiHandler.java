@@ -3,8 +3,6 @@ package io.camstream.review.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.camstream.attention.AttentionKey;
 import io.camstream.attention.AttentionSampler;
 import io.camstream.attention.AttentionSettings;
@@ -31,16 +29,13 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The JSON API under {@code /api/}: the queue, one review, decisions, and the attention atlas (statistics and
  * mean-heatmap PNGs). See the package documentation for the routes.
  */
-final class ApiHandler implements HttpHandler {
+final class ApiHandler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final int DEFAULT_LIMIT = 200;
   private static final int ATLAS_PNG_SIZE = 256;
 
@@ -59,60 +54,7 @@ final class ApiHandler implements HttpHandler {
     this.attention = attention;
   }
 
-  @Override
-  public void handle(HttpExchange ex) throws IOException {
-    try {
-      route(ex);
-    } catch (Http.Failure f) {
-      Http.error(ex, f.status, f.getMessage());
-    } catch (InvalidStateStoreException e) {
-      ex.getResponseHeaders().set("Retry-After", "2");
-      Http.error(ex, 503, "the review stores are loading, try again in a moment");
-    } catch (RuntimeException e) {
-      LOG.error("review API failed on {} {}", ex.getRequestMethod(), ex.getRequestURI(), e);
-      Http.error(ex, 500, "internal error: " + e.getMessage());
-    }
-  }
-
-  private void route(HttpExchange ex) throws IOException {
-    String path = ex.getRequestURI().getPath();
-    String method = ex.getRequestMethod();
-    // split the raw path so an eventId with an encoded '/' stays one segment
-    List<String> parts = new ArrayList<>();
-    for (String raw : ex.getRequestURI().getRawPath().substring("/api/".length()).split("/", -1)) {
-      parts.add(URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
-    }
-    if (parts.get(0).equals("reviews")) {
-      if (parts.size() == 1 && method.equals("GET")) {
-        list(ex);
-        return;
-      }
-      if (parts.size() == 2 && !parts.get(1).isEmpty() && method.equals("GET")) {
-        one(ex, parts.get(1));
-        return;
-      }
-      if (parts.size() == 3 && parts.get(2).equals("decision")) {
-        if (!method.equals("POST")) {
-          throw new Http.Failure(405, "POST a decision");
-        }
-        decide(ex, parts.get(1));
-        return;
-      }
-    }
-    if (parts.get(0).equals("atlas") && method.equals("GET")) {
-      if (parts.size() == 1) {
-        atlas(ex);
-        return;
-      }
-      if (parts.size() == 2 && parts.get(1).equals("image")) {
-        atlasImage(ex);
-        return;
-      }
-    }
-    throw new Http.Failure(404, "no such API: " + method + " " + path);
-  }
-
-  private void list(HttpExchange ex) throws IOException {
+  void list(Exchange ex) {
     Map<String, String> q = Http.query(ex);
     ReviewFilter f = new ReviewFilter(q.get("line"), q.get("model"), q.get("class"), q.get("reason"));
     int limit = intParam(q, "limit", DEFAULT_LIMIT);
@@ -152,7 +94,11 @@ final class ApiHandler implements HttpHandler {
     return s;
   }
 
-  private void one(HttpExchange ex, String eventId) throws IOException {
+  void one(Exchange ex) {
+    one(ex, ex.segments.get(2));
+  }
+
+  private void one(Exchange ex, String eventId) {
     Optional<JsonNode> r = queries.review(eventId);
     if (r.isEmpty()) {
       throw new Http.Failure(404, "no review with eventId " + eventId);
@@ -164,28 +110,41 @@ final class ApiHandler implements HttpHandler {
     Http.json(ex, 200, body);
   }
 
-  private void decide(HttpExchange ex, String eventId) throws IOException {
-    String type = ex.getRequestHeaders().getFirst("Content-Type");
+  void decide(Exchange ex) {
+    decide(ex, ex.segments.get(2));
+  }
+
+  private void decide(Exchange ex, String eventId) {
+    String type = ex.header("Content-Type");
     // A cross-site form cannot send JSON without a CORS preflight, which this server never grants.
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
       throw new Http.Failure(415, "send the decision as application/json");
     }
-    String origin = ex.getRequestHeaders().getFirst("Origin");
-    String host = ex.getRequestHeaders().getFirst("Host");
+    String origin = ex.header("Origin");
+    String host = ex.header("Host");
     if (origin != null && !origin.equals("null") && host != null && !origin.endsWith("://" + host)) {
       throw new Http.Failure(403, "cross-origin decisions are refused");
     }
     JsonNode request;
     try {
-      request = Json.MAPPER.readTree(Http.body(ex, 16 * 1024));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new Http.Failure(400, "the body is not JSON: " + e.getOriginalMessage());
+      request = Json.MAPPER.readTree(ex.body);
+    } catch (IOException e) {
+      throw new Http.Failure(400, "the body is not JSON");
     }
-    DecisionService.Outcome o = decisions.decide(eventId, request);
+    DecisionService.Outcome o = decisions.decide(eventId, request, ex.identity);
     Http.json(ex, o.status(), o.body());
   }
 
-  private void atlas(HttpExchange ex) throws IOException {
+  /** Who the server takes the caller for: the name decisions will carry. */
+  void whoami(Exchange ex) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("name", ex.identity.name());
+    body.put("role", ex.identity.role().id());
+    body.put("source", ex.identity.source());
+    Http.json(ex, 200, body);
+  }
+
+  void atlas(Exchange ex) {
     Map<String, String> q = Http.query(ex);
     AttentionSettings.WindowSize size = size(q);
     int limit = intParam(q, "limit", 60);
@@ -235,7 +194,7 @@ final class ApiHandler implements HttpHandler {
         && (blank(f.classLabel()) || f.classLabel().equals(k.classLabel()));
   }
 
-  private void atlasImage(HttpExchange ex) throws IOException {
+  void atlasImage(Exchange ex) {
     Map<String, String> q = Http.query(ex);
     AttentionSettings.WindowSize size = size(q);
     String key = q.get("key");
@@ -250,7 +209,7 @@ final class ApiHandler implements HttpHandler {
     if (w == null) {
       throw new Http.Failure(404, "no " + size.name() + " window at " + start + " for " + key);
     }
-    ex.getResponseHeaders().set("Cache-Control", "private, max-age=60");
+    ex.setHeader("Cache-Control", "private, max-age=60");
     Http.bytes(ex, 200, "image/png", HeatmapPng.png(w.meanGrid(), ATLAS_PNG_SIZE, ATLAS_PNG_SIZE));
   }
 

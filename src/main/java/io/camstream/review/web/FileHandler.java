@@ -1,15 +1,14 @@
 package io.camstream.review.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.camstream.review.ReviewQueries;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /** {@code /artifacts/<path>} (artifacts directory only) and {@code /images/<eventId>} (a known review's image). */
-final class FileHandler implements HttpHandler {
+final class FileHandler {
 
   private final Files files;
   private final ReviewQueries queries;
@@ -19,49 +18,36 @@ final class FileHandler implements HttpHandler {
     this.queries = queries;
   }
 
-  @Override
-  public void handle(HttpExchange ex) throws IOException {
-    try {
-      serve(ex);
-    } catch (java.nio.file.NoSuchFileException e) {
-      Http.error(ex, 404, "gone: " + ex.getRequestURI().getPath());
-    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
-      ex.getResponseHeaders().set("Retry-After", "2");
-      Http.error(ex, 503, "the review stores are loading, try again in a moment");
-    }
+  void artifact(Exchange ex) throws IOException {
+    String relative = String.join("/", ex.segments.subList(1, ex.segments.size()));
+    send(ex, files.artifact(relative));
   }
 
-  private void serve(HttpExchange ex) throws IOException {
-    if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-      Http.error(ex, 405, "method not allowed");
-      return;
+  void image(Exchange ex) throws IOException {
+    String eventId = ex.segments.get(1);
+    Optional<JsonNode> review = queries.review(eventId);
+    if (review.isEmpty()) {
+      throw new Http.Failure(404, "no review with eventId " + eventId);
     }
-    String path = ex.getRequestURI().getPath();
-    Optional<Path> file;
-    if (path.startsWith("/artifacts/")) {
-      file = files.artifact(path.substring("/artifacts/".length()));
-    } else if (path.startsWith("/images/")) {
-      String eventId = path.substring("/images/".length());
-      Optional<JsonNode> review = queries.review(eventId);
-      if (review.isEmpty()) {
-        Http.error(ex, 404, "no review with eventId " + eventId);
-        return;
-      }
-      file = files.image(review.get());
-      if (file.isEmpty()) {
-        Http.error(ex, 404, "the image of " + eventId + " cannot be shown: heatmap-only review, no file: URI, or "
-            + "outside image.file.roots");
-        return;
-      }
-    } else {
-      file = Optional.empty();
-    }
+    Optional<Path> file = files.image(review.get());
     if (file.isEmpty()) {
-      Http.error(ex, 404, "not found: " + path);
-      return;
+      throw new Http.Failure(404, "the image of " + eventId + " cannot be shown: heatmap-only review, no file: URI,"
+          + " outside image.file.roots, or gone");
     }
-    byte[] bytes = java.nio.file.Files.readAllBytes(file.get());
-    ex.getResponseHeaders().set("Cache-Control", "private, max-age=3600");
+    send(ex, file);
+  }
+
+  private static void send(Exchange ex, Optional<Path> file) throws IOException {
+    if (file.isEmpty()) {
+      throw new Http.Failure(404, "not found");
+    }
+    byte[] bytes;
+    try {
+      bytes = java.nio.file.Files.readAllBytes(file.get());
+    } catch (NoSuchFileException e) {
+      throw new Http.Failure(404, "gone");
+    }
+    ex.setHeader("Cache-Control", "private, max-age=3600");
     Http.bytes(ex, 200, Files.sniff(bytes), bytes);
   }
 }

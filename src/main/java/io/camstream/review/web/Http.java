@@ -2,19 +2,13 @@ package io.camstream.review.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import io.camstream.review.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Small helpers for the JDK HTTP server: responses with safe headers, query strings, bounded bodies. */
+/** Small helpers for the handlers: responses with safe headers, query strings, form bodies. */
 final class Http {
 
   /** Pages and scripts come only from this server; images may also be canvas-made. */
@@ -33,55 +27,49 @@ final class Http {
     }
   }
 
-  static void securityHeaders(Headers h) {
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
-    h.set("X-Frame-Options", "DENY");
-    if (!h.containsKey("Content-Security-Policy")) {
-      h.set("Content-Security-Policy", CSP);
+  static void securityHeaders(Exchange ex) {
+    ex.setHeader("X-Content-Type-Options", "nosniff");
+    ex.setHeader("Referrer-Policy", "no-referrer");
+    ex.setHeader("X-Frame-Options", "DENY");
+    if (!ex.hasHeader("Content-Security-Policy")) {
+      ex.setHeader("Content-Security-Policy", CSP);
+    }
+    if (ex.secure()) {
+      ex.setHeader("Strict-Transport-Security", "max-age=31536000");
     }
   }
 
-  static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
+  static void json(Exchange ex, int status, JsonNode body) {
+    ex.setHeader("Cache-Control", "no-store");
     bytes(ex, status, "application/json; charset=utf-8", body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  static void error(HttpExchange ex, int status, String message) throws IOException {
+  static void error(Exchange ex, int status, String message) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("error", message);
     json(ex, status, body);
   }
 
-  static void html(HttpExchange ex, int status, String page) throws IOException {
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
+  static void html(Exchange ex, int status, String page) {
+    ex.setHeader("Cache-Control", "no-store");
     bytes(ex, status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
   }
 
-  static void bytes(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
-    Headers h = ex.getResponseHeaders();
-    h.set("Content-Type", contentType);
-    securityHeaders(h);
-    boolean head = "HEAD".equals(ex.getRequestMethod());
-    ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-    if (!head && body.length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
-    ex.close();
+  static void bytes(Exchange ex, int status, String type, byte[] body) {
+    securityHeaders(ex);
+    ex.send(status, type, body);
   }
 
-  static void redirect(HttpExchange ex, String location) throws IOException {
-    ex.getResponseHeaders().set("Location", location);
-    securityHeaders(ex.getResponseHeaders());
-    ex.sendResponseHeaders(303, -1);
-    ex.close();
+  /** 303 to a location the caller has already checked ({@link LoginHandler#safeNext}). */
+  static void redirect(Exchange ex, String location) {
+    ex.setHeader("Location", location);
+    securityHeaders(ex);
+    ex.send(303, null, new byte[0]);
   }
 
   /** Decoded query parameters; the last value of a repeated name wins. */
-  static Map<String, String> query(HttpExchange ex) {
-    return form(ex.getRequestURI().getRawQuery());
+  static Map<String, String> query(Exchange ex) {
+    return form(ex.rawQuery());
   }
 
   /** Decoded {@code application/x-www-form-urlencoded} pairs. */
@@ -101,22 +89,6 @@ final class Http {
       }
     }
     return out;
-  }
-
-  /** The request body, refusing more than {@code max} bytes with 413. */
-  static byte[] body(HttpExchange ex, int max) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] chunk = new byte[8192];
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        if (buf.size() + n > max) {
-          throw new Failure(413, "request body larger than " + max + " bytes");
-        }
-        buf.write(chunk, 0, n);
-      }
-    }
-    return buf.toByteArray();
   }
 
   /** Escapes text for HTML element content and attribute values. */

@@ -1,100 +1,177 @@
 package io.camstream.review.web;
 
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.camstream.attention.AttentionSettings;
 import io.camstream.review.DecisionService;
 import io.camstream.review.ReviewFeed;
 import io.camstream.review.ReviewQueries;
 import io.camstream.review.ReviewSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.camstream.review.WebSettings;
+import io.camstream.review.auth.Authenticator;
+import io.camstream.review.auth.FailureLimiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The review UI's web server (JDK {@code com.sun.net.httpserver}). Routes, all behind the token except the login
- * page:
+ * The review UI's web server on Jetty 12 (core handler API, non-blocking I/O): a connection that trickles its
+ * headers or body holds a socket, not a thread, and is closed after {@code review.idle.timeout.ms} of silence; at
+ * most {@code review.max.connections} are open. Routes, all behind an identity except login:
  *
  * <ul>
  *   <li>{@code GET /} queue page, {@code GET /review/<eventId>} review page, {@code GET /atlas} attention atlas,
- *       {@code /static/*} their scripts and styles;
- *   <li>{@code GET /api/reviews?line=&model=&class=&reason=&limit=} open reviews, newest first, with filter facets;
+ *       {@code GET /static/*} their scripts and styles;
+ *   <li>{@code GET /api/reviews?line=&model=&class=&reason=&limit=&cursor=} open reviews, newest first, with facets;
  *   <li>{@code GET /api/reviews/<eventId>} the record, its decision (or null) and the links to its pictures;
- *   <li>{@code POST /api/reviews/<eventId>/decision} {@code {decision: confirm|reject|relabel, label, comment,
- *       reviewer}}: 201 published, 200 the same decision again (nothing published), 409 a different decision
- *       exists (body has it), 400 invalid, 404 unknown event;
- *   <li>{@code GET /api/events} Server-Sent Events on every change;
+ *   <li>{@code POST /api/reviews/<eventId>/decision} {@code {decision: confirm|reject|relabel, label, comment}}: the
+ *       reviewer is the authenticated identity; 201 published, 200 the same decision again, 409 a different one
+ *       exists, 400 invalid, 404 unknown event;
+ *   <li>{@code GET /api/whoami} the caller's identity; {@code GET /api/events} Server-Sent Events (debounced);
  *   <li>{@code GET /api/atlas?size=hourly|daily&line=&model=&class=} windowed attention statistics, and
  *       {@code GET /api/atlas/image?size=&start=&key=} a window's mean heat map as PNG;
  *   <li>{@code GET /artifacts/<path>} files of the artifacts directory, {@code GET /images/<eventId>} a review's
  *       original image (not for heatmap-only reviews);
- *   <li>{@code /login}, {@code /logout}.
+ *   <li>{@code GET|POST /login}, {@code POST /logout}.
  * </ul>
  */
 public final class ReviewServer implements AutoCloseable {
 
-  private static final int THREADS = 16;
-  private static final int MAX_EVENT_STREAMS = 8;
+  private static final Logger LOG = LoggerFactory.getLogger(ReviewServer.class);
+  private static final int MAX_THREADS = 32;
+  private static final int LOGIN_BODY = 8 * 1024;
+  private static final int DECISION_BODY = 16 * 1024;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final Server server;
+  private final ServerConnector connector;
+  private final LiveUpdates live;
 
   /**
    * Binds the port (all interfaces) and starts serving.
    *
-   * @throws UncheckedIOException when the port cannot be bound
+   * @throws IllegalStateException when the port cannot be bound or the TLS keystore cannot be read
    */
   public ReviewServer(ReviewSettings settings, AttentionSettings attention, ReviewQueries queries,
       DecisionService decisions, ReviewFeed feed) {
-    TokenAuth auth = new TokenAuth(settings.token());
+    WebSettings web = settings.web();
+    Authenticator auth = new Authenticator(new Authenticator.Settings(settings.token(), web.accountsFile(),
+        web.proxyHeader(), web.proxyAddresses(), web.sessionTtl()), Clock.systemUTC());
+    FailureLimiter limiter = new FailureLimiter(web.authFailuresPerMinute(), Duration.ofMinutes(1),
+        Clock.systemUTC());
     Files files = new Files(settings.artifactsDir(), settings.imageRoots());
-    try {
-      server = HttpServer.create(new InetSocketAddress(settings.port()), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind review.port " + settings.port() + ": " + e.getMessage(), e);
-    }
-    LoginHandler login = new LoginHandler(auth);
-    server.createContext("/login", login);
-    server.createContext("/logout", login);
-    guarded(auth, "/", new PageHandler());
-    guarded(auth, "/api/", new ApiHandler(queries, decisions, feed, files, attention));
-    guarded(auth, "/api/events", new EventsHandler(feed, MAX_EVENT_STREAMS));
+    live = new LiveUpdates(feed, web.maxLiveStreams(), web.liveDebounce().toMillis(),
+        Math.min(15_000, web.idleTimeout().toMillis() / 2));
+    ApiHandler api = new ApiHandler(queries, decisions, feed, files, attention);
+    LoginHandler login = new LoginHandler(auth, limiter);
     FileHandler fileHandler = new FileHandler(files, queries);
-    guarded(auth, "/artifacts/", fileHandler);
-    guarded(auth, "/images/", fileHandler);
-    AtomicInteger n = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "review-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.start();
+
+    Set<String> get = Set.of("GET");
+    List<Router.Route> routes = List.of(
+        new Router.Route(exact("login"), Set.of("GET", "POST"), true, LOGIN_BODY,
+            ex -> {
+              if (ex.method().equals("POST")) {
+                login.login(ex);
+              } else {
+                login.page(ex);
+              }
+            }),
+        new Router.Route(exact("logout"), Set.of("POST"), true, LOGIN_BODY, login::logout),
+        new Router.Route(exact(""), get, false, 0, ex -> PageHandler.page(ex, "queue.html")),
+        new Router.Route(exact("atlas"), get, false, 0, ex -> PageHandler.page(ex, "atlas.html")),
+        new Router.Route(s -> s.size() == 2 && s.get(0).equals("review") && !s.get(1).isEmpty(), get, false, 0,
+            ex -> PageHandler.page(ex, "review.html")),
+        new Router.Route(s -> s.size() == 2 && s.get(0).equals("static"), get, false, 0, PageHandler::staticFile),
+        new Router.Route(exact("api", "reviews"), get, false, 0, api::list),
+        new Router.Route(s -> s.size() == 3 && s.get(0).equals("api") && s.get(1).equals("reviews")
+            && !s.get(2).isEmpty(), get, false, 0, api::one),
+        new Router.Route(s -> s.size() == 4 && s.get(0).equals("api") && s.get(1).equals("reviews")
+            && !s.get(2).isEmpty() && s.get(3).equals("decision"), Set.of("POST"), false, DECISION_BODY,
+            api::decide),
+        new Router.Route(exact("api", "whoami"), get, false, 0, api::whoami),
+        new Router.Route(exact("api", "events"), get, false, 0, live::open),
+        new Router.Route(exact("api", "atlas"), get, false, 0, api::atlas),
+        new Router.Route(exact("api", "atlas", "image"), get, false, 0, api::atlasImage),
+        new Router.Route(s -> s.size() >= 2 && s.get(0).equals("artifacts"), get, false, 0, fileHandler::artifact),
+        new Router.Route(s -> s.size() == 2 && s.get(0).equals("images") && !s.get(1).isEmpty(), get, false, 0,
+            fileHandler::image));
+
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
+    threads.setName("review-http");
+    threads.setDaemon(true);
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setIdleTimeout(web.idleTimeout().toMillis());
+    http.setRequestHeaderSize(16 * 1024);
+    // event ids are opaque and may hold an encoded '/': the router decodes segment by segment itself
+    http.setUriCompliance(UriCompliance.DEFAULT.with("camstream-review",
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+    HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+    if (web.keystore() != null) {
+      http.addCustomizer(new SecureRequestCustomizer());
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setKeyStorePath(web.keystore().toString());
+      tls.setKeyStorePassword(web.keystorePassword());
+      connector = new ServerConnector(server, new SslConnectionFactory(tls, h1.getProtocol()), h1);
+    } else {
+      connector = new ServerConnector(server, h1);
+    }
+    connector.setPort(settings.port());
+    connector.setIdleTimeout(web.idleTimeout().toMillis());
+    connector.setAcceptQueueSize(256);
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(web.maxConnections(), connector));
+    server.setHandler(new Router(routes, auth, limiter));
+    server.setStopTimeout(2000);
+    try {
+      server.start();
+    } catch (Exception e) {
+      live.close();
+      try {
+        server.stop();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new IllegalStateException("cannot start the review UI on review.port " + settings.port() + ": "
+          + e.getMessage(), e);
+    }
   }
 
-  private void guarded(TokenAuth auth, String path, HttpHandler handler) {
-    HttpContext c = server.createContext(path, handler);
-    c.getFilters().add(auth);
+  private static Predicate<List<String>> exact(String... segments) {
+    List<String> want = List.of(segments);
+    return want::equals;
   }
 
   /** The bound port (useful with review.port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
+  }
+
+  /** Whether the server speaks HTTPS. */
+  public boolean tls() {
+    return connector.getDefaultProtocol().startsWith("SSL");
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    live.close();
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      server.stop();
+    } catch (Exception e) {
+      // a graceful-stop timeout (a stream whose client stopped reading): Jetty has closed everything regardless
+      LOG.warn("review UI stopped with open exchanges: {}", e.toString());
     }
   }
 }
