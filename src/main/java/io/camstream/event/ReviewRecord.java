@@ -104,6 +104,11 @@ public record ReviewRecord(
   /** sha256 hex digests. */
   public record Hashes(String image, String heatmap) {}
 
-  /** The explainer instance: host name, device (cpu, gpu:0) and camstream version. */
-  public record ExplainerInfo(String host, String device, String version) {}
+  /** The explainer instance: host name, device (cpu, gpu:0) that ran the batch, camstream version, engine. */
+  public record ExplainerInfo(String host, String device, String version, String engine) {
+
+    public ExplainerInfo(String host, String device, String version) {
+      this(host, device, version, null);
+    }
+  }
 }

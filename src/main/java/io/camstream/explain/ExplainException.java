@@ -18,7 +18,9 @@ public class ExplainException extends Exception {
     UNSUPPORTED_OP,
     UNKNOWN_METHOD,
     BAD_TARGET,
-    ENGINE_FAILED
+    ENGINE_FAILED,
+    /** The request made an engine worker process die (or hang past its deadline) twice, alone in its batch. */
+    ENGINE_CRASHED
   }
 
   private final Reason reason;

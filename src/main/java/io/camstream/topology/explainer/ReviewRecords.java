@@ -37,7 +37,7 @@ final class ReviewRecords {
         new ReviewRecord.Artifacts(overlay == null ? null : overlay.uri(), heatmap.uri()),
         new ReviewRecord.Hashes(imageSha256, heatmap.sha256()),
         timingsMs,
-        new ReviewRecord.ExplainerInfo(info.host(), info.device(), info.version()),
+        new ReviewRecord.ExplainerInfo(info.host(), info.device(), info.version(), info.engine()),
         e.attributes(),
         Map.of());
   }
