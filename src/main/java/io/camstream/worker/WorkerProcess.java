@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 final class WorkerProcess {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
-  private static final int TAIL_LINES = 20;
+  private static final int TAIL_LINES = 40;
 
   /** The call ended without an answer; the process is dead (or being killed). */
   static final class Died extends Exception {
@@ -182,8 +182,11 @@ final class WorkerProcess {
       return new Answer(Wire.results(f), f.header().path("device").asText(device),
           f.header().path("engine").asText(engine), f.header().path("workerMs").asDouble());
     } catch (IOException | RuntimeException e) {
-      kill("lost mid-batch: " + e.getMessage());
-      throw died("died mid-batch (" + e.getMessage() + ")");
+      String why = e instanceof java.io.EOFException ? "connection closed"
+          : e instanceof java.nio.channels.ClosedChannelException ? "socket closed by the deadline watchdog"
+          : String.valueOf(e.getMessage());
+      kill("lost mid-batch: " + why);
+      throw died("died mid-batch (" + why + ")");
     } finally {
       watchdog.cancel(false);
     }

@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -54,18 +53,21 @@ class EngineWorkerFaultIT {
     System.setProperty("camstream.worker.faults", "enabled");
     System.setProperty("camstream.worker.fault.halt.sha256", sha256("rapidocr_text_rec.jpg"));
     System.setProperty("camstream.worker.fault.abort.sha256", sha256("rapidocr_test_without_det.jpg"));
-    CamstreamConfig config = config(kafka, 2, 3);
+    // A deadline generous enough that no innocent request is killed on a busy machine: only the poison ones die.
+    CamstreamConfig config = config(kafka, 2, 2, 30_000);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (RunningRole role = new ExplainerRole().start(new RoleContext(config, meters))) {
+      // Batches of two, a poison request first in each: its batch dies, the bisection runs the mate alone and the
+      // poison alone again, which dies a second time and goes to the DLQ.
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-      records.add(request(config, "ok-1", "textline_en_0.png"));
       records.add(request(config, "halt", "rapidocr_text_rec.jpg"));
+      records.add(request(config, "ok-1", "textline_en_0.png"));
+      records.add(request(config, "abort", "rapidocr_test_without_det.jpg"));
       records.add(request(config, "ok-2", "textline_en_180.png"));
       records.add(request(config, "ok-3", "rapidocr_text_cls.jpg"));
-      records.add(request(config, "abort", "rapidocr_test_without_det.jpg"));
       records.add(request(config, "ok-4", "doc_synthetic_en.png"));
       kafka.produce(records);
-      awaitCaughtUp(kafka, config);
+      awaitOutcomes(kafka, config, 6);
 
       Map<String, JsonNode> reviews = reviews(kafka, config);
       assertThat(reviews.keySet()).containsExactlyInAnyOrder("ok-1", "ok-2", "ok-3", "ok-4");
@@ -83,8 +85,7 @@ class EngineWorkerFaultIT {
       String abortOutput = DeadLetters.header(dead.get("abort").headers(), EngineCrashedException.HEADER);
       System.out.println("native abort, worker's last output:\n" + abortOutput);
       // Paddle's own words: the C++ exception that aborted the worker
-      assertThat(abortOutput).contains("feeding a rejected tensor").containsAnyOf("EnforceNotMet", "terminate called",
-          "InvalidArgument", "Error");
+      assertThat(abortOutput).contains("EnforceNotMet", "InvalidArgumentError", "conv2d");
       EnginePool pool = (EnginePool) ((RunningExplainer) role).explainer();
       assertThat(pool.restarts()).as("worker restarts").isGreaterThanOrEqualTo(4);
       assertThat(role.state()).isEqualTo("RUNNING");
@@ -95,12 +96,12 @@ class EngineWorkerFaultIT {
   void stoppedAndKilledWorkersCostTimeNotRequests(KafkaFixture kafka) throws Exception {
     System.setProperty("camstream.worker.faults", "enabled");
     System.setProperty("camstream.worker.fault.delay.ms", "700");
-    CamstreamConfig config = config(kafka, 1, 2);
+    CamstreamConfig config = config(kafka, 1, 2, 10_000);
     try (RunningRole role = new ExplainerRole().start(new RoleContext(config, new SimpleMeterRegistry()))) {
       EnginePool pool = (EnginePool) ((RunningExplainer) role).explainer();
       kafka.produce(List.of(request(config, "warm-1", "textline_en_0.png"), request(config, "warm-2",
           "textline_en_180.png")));
-      awaitCaughtUp(kafka, config);
+      awaitOutcomes(kafka, config, 2);
 
       // SIGSTOP: the batch sent to the stopped worker misses its deadline; the worker is killed and replaced.
       long stopped = pool.pids().get(0);
@@ -108,7 +109,7 @@ class EngineWorkerFaultIT {
       long t0 = System.nanoTime();
       kafka.produce(List.of(request(config, "stop-1", "rapidocr_text_cls.jpg"),
           request(config, "stop-2", "doc_synthetic_en.png")));
-      awaitCaughtUp(kafka, config);
+      awaitOutcomes(kafka, config, 4);
       System.out.printf("SIGSTOP'd worker: requests answered %.1f s later (deadline %d ms)%n",
           (System.nanoTime() - t0) / 1e9, pool.deadlineMs(2));
       assertThat(ProcessHandle.of(stopped).map(ProcessHandle::isAlive).orElse(false)).as("stopped worker was killed")
@@ -128,7 +129,7 @@ class EngineWorkerFaultIT {
       long victim = pool.pids().get(0);
       long killedAt = System.nanoTime();
       signal("KILL", victim);
-      awaitCaughtUp(kafka, config);
+      awaitOutcomes(kafka, config, 8);
       System.out.printf("kill -9 of worker mid-batch: batch answered %.1f s after the kill%n",
           (System.nanoTime() - killedAt) / 1e9);
 
@@ -142,7 +143,8 @@ class EngineWorkerFaultIT {
   }
 
   /** Explainer-only config: the classifier spec alone (lean warm-up), its own data dir and program cache. */
-  private static CamstreamConfig config(KafkaFixture kafka, int workers, int batch) throws Exception {
+  private static CamstreamConfig config(KafkaFixture kafka, int workers, int batch, long deadlineMinMs)
+      throws Exception {
     Path models = KafkaFixture.tempDir("camstream-pool-models-");
     Files.copy(TestModels.dir().resolve("ocr-textline-cls.yaml"), models.resolve("ocr-textline-cls.yaml"));
     Map<String, Object> o = new HashMap<>();
@@ -153,7 +155,7 @@ class EngineWorkerFaultIT {
     o.put(CamstreamConfig.EXPLAINER_BATCH_LINGER_MS_CONFIG, 100);
     o.put(CamstreamConfig.EXPLAINER_WORKERS_PER_DEVICE_CONFIG, workers);
     o.put(CamstreamConfig.EXPLAINER_WORKER_HEAP_MB_CONFIG, 512);
-    o.put(CamstreamConfig.EXPLAINER_DEADLINE_MIN_MS_CONFIG, 6000);
+    o.put(CamstreamConfig.EXPLAINER_DEADLINE_MIN_MS_CONFIG, deadlineMinMs);
     o.put(CamstreamConfig.EXPLAINER_DEADLINE_FACTOR_CONFIG, 6.0);
     return kafka.config(o);
   }
@@ -163,11 +165,21 @@ class EngineWorkerFaultIT {
         Requests.bytes(Requests.cls(id, image)));
   }
 
-  private static void awaitCaughtUp(KafkaFixture kafka, CamstreamConfig config) throws Exception {
-    try (Admin admin = kafka.admin()) {
-      assertThat(GroupProgress.awaitCaughtUp(admin, config.explainerApplicationId(), config.topics().requests(),
-          Duration.ofMinutes(4))).as("explainer consumed every request").isTrue();
+  /**
+   * Waits for this many committed outcomes (reviews + dead letters). Offsets alone do not say it: a buffered
+   * request's offset commits with the buffer write, before it is explained.
+   */
+  private static void awaitOutcomes(KafkaFixture kafka, CamstreamConfig config, int count) throws Exception {
+    long until = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    int seen = 0;
+    while (System.nanoTime() < until) {
+      seen = kafka.readToEnd(config.topics().reviews()).size() + kafka.readToEnd(config.topics().dlq()).size();
+      if (seen >= count) {
+        return;
+      }
+      Thread.sleep(500);
     }
+    assertThat(seen).as("outcomes committed").isGreaterThanOrEqualTo(count);
   }
 
   private static Map<String, JsonNode> reviews(KafkaFixture kafka, CamstreamConfig config) throws Exception {
