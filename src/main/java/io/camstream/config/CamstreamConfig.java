@@ -106,6 +106,27 @@ public final class CamstreamConfig extends AbstractConfig {
   public static final String EXPLAINER_POOL_SIZE_PER_DEVICE_CONFIG = "explainer.pool.size.per.device";
   private static final String EXPLAINER_POOL_SIZE_PER_DEVICE_DOC = "Predictors (worker threads) per device.";
 
+  public static final String EXPLAINER_WORKERS_PER_DEVICE_CONFIG = "explainer.workers.per.device";
+  private static final String EXPLAINER_WORKERS_PER_DEVICE_DOC =
+      "Engine worker processes per device that the explainer role starts and supervises; 0 runs the engine inside "
+          + "the role's JVM (a native abort then takes the role down).";
+  public static final String EXPLAINER_WORKER_HEAP_MB_CONFIG = "explainer.worker.heap.mb";
+  private static final String EXPLAINER_WORKER_HEAP_MB_DOC = "Java heap of each engine worker process, in MiB.";
+  public static final String EXPLAINER_DEADLINE_FACTOR_CONFIG = "explainer.deadline.factor";
+  private static final String EXPLAINER_DEADLINE_FACTOR_DOC =
+      "A batch's deadline is this factor x the measured time per image x its images; a worker that misses it is "
+          + "killed and restarted.";
+  public static final String EXPLAINER_DEADLINE_MIN_MS_CONFIG = "explainer.deadline.min.ms";
+  private static final String EXPLAINER_DEADLINE_MIN_MS_DOC = "The shortest deadline any batch gets.";
+  public static final String EXPLAINER_INSTANCE_ID_CONFIG = "explainer.instance.id";
+  private static final String EXPLAINER_INSTANCE_ID_DOC =
+      "Static group membership (group.instance.id) of this explainer instance, e.g. the StatefulSet pod name, so a "
+          + "restarted instance takes its partitions back without a rebalance; empty uses dynamic membership.";
+  public static final String EXPLAINER_LIVENESS_DEADLINES_CONFIG = "explainer.liveness.deadlines";
+  private static final String EXPLAINER_LIVENESS_DEADLINES_DOC =
+      "/health reports the explainer DOWN when requests are pending and no batch has finished for this many "
+          + "deadlines.";
+
   public static final String ARTIFACTS_DIR_CONFIG = "artifacts.dir";
   private static final String ARTIFACTS_DIR_DOC = "Where overlays and heatmaps are written; empty means <data.dir>/artifacts.";
   public static final String ARTIFACTS_RETENTION_HOURS_CONFIG = "artifacts.retention.hours";
@@ -259,7 +280,18 @@ public final class CamstreamConfig extends AbstractConfig {
           REVIEW_LIVE_DEBOUNCE_MS_DOC)
       .define(REVIEW_TLS_KEYSTORE_CONFIG, Type.STRING, "", Importance.MEDIUM, REVIEW_TLS_KEYSTORE_DOC)
       .define(REVIEW_TLS_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
-          REVIEW_TLS_KEYSTORE_PASSWORD_DOC);
+          REVIEW_TLS_KEYSTORE_PASSWORD_DOC)
+      .define(EXPLAINER_WORKERS_PER_DEVICE_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.HIGH,
+          EXPLAINER_WORKERS_PER_DEVICE_DOC)
+      .define(EXPLAINER_WORKER_HEAP_MB_CONFIG, Type.INT, 1536, ConfigDef.Range.atLeast(256), Importance.MEDIUM,
+          EXPLAINER_WORKER_HEAP_MB_DOC)
+      .define(EXPLAINER_DEADLINE_FACTOR_CONFIG, Type.DOUBLE, 8.0, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          EXPLAINER_DEADLINE_FACTOR_DOC)
+      .define(EXPLAINER_DEADLINE_MIN_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
+          EXPLAINER_DEADLINE_MIN_MS_DOC)
+      .define(EXPLAINER_INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, EXPLAINER_INSTANCE_ID_DOC)
+      .define(EXPLAINER_LIVENESS_DEADLINES_CONFIG, Type.INT, 5, ConfigDef.Range.atLeast(1), Importance.LOW,
+          EXPLAINER_LIVENESS_DEADLINES_DOC);
 
   /** Room an event needs beside its data: image (JSON fields, key, headers, record and batch overhead). */
   public static final int EVENT_OVERHEAD_BYTES = 64 * 1024;
@@ -398,6 +430,31 @@ public final class CamstreamConfig extends AbstractConfig {
 
   public int explainerPoolSizePerDevice() {
     return getInt(EXPLAINER_POOL_SIZE_PER_DEVICE_CONFIG);
+  }
+
+  public int explainerWorkersPerDevice() {
+    return getInt(EXPLAINER_WORKERS_PER_DEVICE_CONFIG);
+  }
+
+  public int explainerWorkerHeapMb() {
+    return getInt(EXPLAINER_WORKER_HEAP_MB_CONFIG);
+  }
+
+  public double explainerDeadlineFactor() {
+    return getDouble(EXPLAINER_DEADLINE_FACTOR_CONFIG);
+  }
+
+  public long explainerDeadlineMinMs() {
+    return getLong(EXPLAINER_DEADLINE_MIN_MS_CONFIG);
+  }
+
+  /** The explainer's {@code group.instance.id}, or empty for dynamic membership. */
+  public String explainerInstanceId() {
+    return getString(EXPLAINER_INSTANCE_ID_CONFIG).trim();
+  }
+
+  public int explainerLivenessDeadlines() {
+    return getInt(EXPLAINER_LIVENESS_DEADLINES_CONFIG);
   }
 
   /** The artifact directory, {@code <data.dir>/artifacts} unless set. */

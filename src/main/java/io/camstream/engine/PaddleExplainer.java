@@ -64,6 +64,11 @@ public final class PaddleExplainer implements Explainer {
     return new TreeSet<>(models.keySet());
   }
 
+  @Override
+  public String engine() {
+    return "paddle";
+  }
+
   public ModelRuntime runtime(String modelId) throws ExplainException {
     ModelRuntime rt = models.get(modelId);
     if (rt == null) {

@@ -128,19 +128,25 @@ public final class ProgramCache {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("DJL_OFFLINE", "true");
     Path err = Files.createTempFile("camstream-trial", ".err");
+    // stdout goes to a file too: reading a pipe to its end would wait for a hung child forever, and the timeout
+    // below could never fire
+    Path stdout = Files.createTempFile("camstream-trial", ".out");
     pb.redirectError(err.toFile());
+    pb.redirectOutput(stdout.toFile());
     Process p = pb.start();
     String out;
     try {
-      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(trialTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("trial run of " + dir + " did not finish in " + trialTimeout);
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new IOException("trial run of " + dir + " did not finish in " + trialTimeout + " (killed)");
       }
+      out = Files.readString(stdout, StandardCharsets.UTF_8);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted during trial run", e);
+    } finally {
+      Files.deleteIfExists(stdout);
     }
     String stderr = Files.readString(err);
     Files.deleteIfExists(err);

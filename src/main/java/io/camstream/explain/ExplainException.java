@@ -24,7 +24,9 @@ public class ExplainException extends Exception {
     /** The model spec does not fit the model (missing or wrong variables, keys). */
     BAD_SPEC,
     /** The encoded image ends early (a JPEG without its EOI marker, a PNG without IEND, a short BMP). */
-    IMAGE_TRUNCATED
+    IMAGE_TRUNCATED,
+    /** The request made an engine worker process die (or hang past its deadline) twice, alone in its batch. */
+    ENGINE_CRASHED
   }
 
   private final Reason reason;

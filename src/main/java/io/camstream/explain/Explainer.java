@@ -29,6 +29,27 @@ public interface Explainer extends AutoCloseable {
     return out;
   }
 
+  /** The engine that runs the batches, as review records name it (e.g. {@code paddle}). */
+  default String engine() {
+    return getClass().getSimpleName();
+  }
+
+  /**
+   * Where an explanation this explainer returned actually ran, when it knows better than the configured device
+   * list (an engine worker pool knows the worker that answered); null otherwise.
+   */
+  default RanOn ranOn(Explanation explanation) {
+    return null;
+  }
+
+  /** Batches this explainer runs at the same time (its engine worker processes); callers size their drains by it. */
+  default int parallelism() {
+    return 1;
+  }
+
+  /** The device ({@code cpu}, {@code gpu:N}) and engine that produced an explanation. */
+  record RanOn(String device, String engine) {}
+
   /** Model ids this explainer serves, both {@code id} and {@code id@version}. */
   Set<String> modelIds();
 

@@ -66,6 +66,11 @@ class DeployManifestsTest {
     return docs.stream().filter(d -> d.kind().equals(kind)).toList();
   }
 
+  /** The pod-running workloads: Deployments and the explainer's StatefulSet. */
+  static List<Doc> workloads() {
+    return docs.stream().filter(d -> d.kind().equals("Deployment") || d.kind().equals("StatefulSet")).toList();
+  }
+
   static Doc named(String kind, String name) {
     return ofKind(kind).stream().filter(d -> d.name().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " under deploy/"));
@@ -76,7 +81,8 @@ class DeployManifestsTest {
   @Test
   void everyDocumentIsANamespacelessNamedResourceAndKustomizeListsEveryFile() throws IOException {
     assertThat(ofKind("Deployment")).extracting(Doc::name)
-        .containsExactlyInAnyOrder("camstream-router", "camstream-explainer", "camstream-review");
+        .containsExactlyInAnyOrder("camstream-router", "camstream-review");
+    assertThat(ofKind("StatefulSet")).extracting(Doc::name).containsExactly("camstream-explainer");
     for (Doc d : docs) {
       assertThat(d.node().path("apiVersion").asText()).as(d.file()).isNotBlank();
       if (!d.kind().equals("Kustomization")) {
@@ -96,14 +102,14 @@ class DeployManifestsTest {
 
   @Test
   void everyDeploymentIsProbedOnHealthAndScrapedByPrometheus() {
-    for (Doc d : ofKind("Deployment")) {
+    for (Doc d : workloads()) {
       assertThat(deploymentProblems(d.node())).as(d.name()).isEmpty();
     }
   }
 
   @Test
   void theExplainerRequestsOneGpuAndRunsTheGpuImageOnGpuDevices() {
-    JsonNode explainer = named("Deployment", "camstream-explainer").node();
+    JsonNode explainer = named("StatefulSet", "camstream-explainer").node();
     assertThat(gpuProblems(explainer)).isEmpty();
     JsonNode c = containers(explainer).get(0);
     assertThat(c.path("image").asText()).endsWith("-gpu");
@@ -118,7 +124,7 @@ class DeployManifestsTest {
   void modelsComeFromTheClaimReadOnlyWhereverTheyAreMounted() {
     named("PersistentVolumeClaim", "camstream-models");
     int mounts = 0;
-    for (Doc d : ofKind("Deployment")) {
+    for (Doc d : workloads()) {
       JsonNode pod = pod(d.node());
       for (JsonNode v : pod.path("volumes")) {
         if (v.path("persistentVolumeClaim").path("claimName").asText().equals("camstream-models")) {
@@ -136,7 +142,7 @@ class DeployManifestsTest {
       }
     }
     assertThat(mounts).as("the explainer at least mounts the models").isGreaterThanOrEqualTo(1);
-    assertThat(pod(named("Deployment", "camstream-explainer").node()).path("volumes").toString())
+    assertThat(pod(named("StatefulSet", "camstream-explainer").node()).path("volumes").toString())
         .contains("camstream-models");
   }
 
@@ -145,11 +151,13 @@ class DeployManifestsTest {
     Set<String> claims = names("PersistentVolumeClaim");
     Set<String> configMaps = names("ConfigMap");
     for (Doc d : docs) {
-      if (!d.kind().equals("Deployment") && !d.kind().equals("Job")) {
+      if (!d.kind().equals("Deployment") && !d.kind().equals("StatefulSet") && !d.kind().equals("Job")) {
         continue;
       }
       JsonNode pod = pod(d.node());
       Set<String> volumes = new HashSet<>();
+      d.node().path("spec").path("volumeClaimTemplates")
+          .forEach(t -> volumes.add(t.path("metadata").path("name").asText()));
       for (JsonNode v : pod.path("volumes")) {
         volumes.add(v.path("name").asText());
         if (v.has("persistentVolumeClaim")) {
@@ -186,15 +194,43 @@ class DeployManifestsTest {
         .path("camstream.yaml").asText());
     assertThat(config.path("bootstrap.servers").asText()).contains(":");
     assertThat(config.path("metrics.port").asInt()).isEqualTo(METRICS_PORT);
-    for (Doc d : ofKind("Deployment")) {
+    for (Doc d : workloads()) {
       assertThat(containers(d.node()).get(0).path("args").toString()).as(d.name())
           .contains("/etc/camstream/camstream.yaml");
     }
   }
 
   @Test
+  void theExplainerIsAStatefulSetWithItsStateOnAVolumeAndItsPodNameAsStaticMembership() throws IOException {
+    JsonNode explainer = named("StatefulSet", "camstream-explainer").node();
+    JsonNode service = named("Service", explainer.path("spec").path("serviceName").asText()).node();
+    assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
+    JsonNode c = containers(explainer).get(0);
+    assertThat(env(c, "CAMSTREAM_EXPLAINER_INSTANCE_ID").path("valueFrom").path("fieldRef").path("fieldPath")
+        .asText()).isEqualTo("metadata.name");
+    // the data dir (Streams state, transactional process id, program cache) is the claim template's volume
+    JsonNode config = YAML.readTree(named("ConfigMap", "camstream-config").node().path("data")
+        .path("camstream.yaml").asText());
+    String dataDir = config.path("data.dir").asText();
+    JsonNode template = explainer.path("spec").path("volumeClaimTemplates").get(0);
+    assertThat(c.path("volumeMounts").toString()).contains("\"name\":\"" + template.path("metadata").path("name")
+        .asText() + "\",\"mountPath\":\"" + dataDir + "\"");
+    assertThat(pod(explainer).path("volumes").toString()).doesNotContain("emptyDir");
+    // worker processes live in the container: the request covers the role's heap plus one worker per GPU
+    String workers = env(c, "CAMSTREAM_EXPLAINER_WORKERS_PER_DEVICE").path("value").asText();
+    assertThat(Integer.parseInt(workers)).isPositive();
+    assertThat(gib(c.path("resources").path("requests").path("memory").asText()))
+        .isGreaterThanOrEqualTo(1 + Integer.parseInt(workers) * 3);
+  }
+
+  private static int gib(String quantity) {
+    assertThat(quantity).endsWith("Gi");
+    return Integer.parseInt(quantity.substring(0, quantity.length() - 2));
+  }
+
+  @Test
   void theChecksCatchABrokenManifest() throws IOException {
-    ObjectNode broken = named("Deployment", "camstream-explainer").node().deepCopy();
+    ObjectNode broken = named("StatefulSet", "camstream-explainer").node().deepCopy();
     ObjectNode c = (ObjectNode) broken.path("spec").path("template").path("spec").path("containers").get(0);
     ((ObjectNode) c.path("resources").path("limits")).remove("nvidia.com/gpu");
     ((ObjectNode) c.path("livenessProbe").path("httpGet")).put("path", "/");

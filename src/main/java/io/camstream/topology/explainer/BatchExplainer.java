@@ -46,6 +46,11 @@ public final class BatchExplainer {
     this.metrics = metrics;
   }
 
+  /** Batches the engine runs at once (its worker processes); a drain takes that many batches' worth. */
+  public int parallelism() {
+    return explainer == null ? 1 : explainer.parallelism();
+  }
+
   /** One request and the wall-clock time it entered the buffer (for the queue timing). */
   public record Item(byte[] request, long bufferedAtMs) {}
 
@@ -91,7 +96,10 @@ public final class BatchExplainer {
         out[p.index] = review(p, ex);
       } else {
         ExplainException e = (ExplainException) result;
-        out[p.index] = new Outcome.Failed(p.index, p.request.eventId, e.reason().name(), e.getMessage());
+        out[p.index] = e instanceof io.camstream.explain.EngineCrashedException crashed
+            ? new Outcome.Failed(p.index, p.request.eventId, e.reason().name(), e.getMessage(),
+                crashed.workerOutput())
+            : new Outcome.Failed(p.index, p.request.eventId, e.reason().name(), e.getMessage());
       }
     }
     long batchMs = (System.nanoTime() - start) / 1_000_000;
@@ -113,6 +121,8 @@ public final class BatchExplainer {
         throw new IllegalStateException("explainer returned " + results.size() + " results for " + inputs.size());
       }
       return results;
+    } catch (io.camstream.explain.EngineUnavailableException e) {
+      throw e; // no worker to run it: the batch stays buffered and is retried, nobody's fault
     } catch (RuntimeException e) {
       // An engine bug must not lose events: each one goes to the DLQ with the cause, where it can be re-driven.
       LOG.error("explainer failed on a whole batch of {}", inputs.size(), e);
@@ -148,7 +158,11 @@ public final class BatchExplainer {
     timings.put("store", ms(t0));
     // Microsecond digits are noise in a review record.
     timings.replaceAll((k, v) -> Math.round(Math.max(0, v) * 1000) / 1000.0);
-    ReviewRecord record = ReviewRecords.build(req, ex, overlay, heatmap, p.imageSha256, timings, info);
+    // The device and engine that really ran it, when the explainer knows (a worker pool does).
+    Explainer.RanOn ran = explainer.ranOn(ex);
+    ExplainerInfo who = ran == null ? info.withEngine(explainer.engine())
+        : new ExplainerInfo(info.host(), ran.device(), info.version(), ran.engine());
+    ReviewRecord record = ReviewRecords.build(req, ex, overlay, heatmap, p.imageSha256, timings, who);
     return new Outcome.Review(p.index, req.eventId, Json.bytes(record), heatmap.sha256());
   }
 

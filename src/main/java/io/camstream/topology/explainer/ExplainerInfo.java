@@ -10,8 +10,18 @@ import java.net.UnknownHostException;
  * @param device the device ({@code cpu} or {@code gpu:N}); with several configured, the first (the engine's
  *     {@code Explanation} does not say which predictor ran an image)
  * @param version camstream version
+ * @param engine the engine that ran the batch ({@code paddle}, ...), or null when not known
  */
-public record ExplainerInfo(String host, String device, String version) {
+public record ExplainerInfo(String host, String device, String version, String engine) {
+
+  public ExplainerInfo(String host, String device, String version) {
+    this(host, device, version, null);
+  }
+
+  /** The same, naming the engine. */
+  public ExplainerInfo withEngine(String engine) {
+    return new ExplainerInfo(host, device, version, engine);
+  }
 
   /** This process, with the configured device list. */
   public static ExplainerInfo local(java.util.List<String> devices) {

@@ -21,6 +21,8 @@ public final class ExplainerMetrics {
   private final Timer batchTime;
   private final DistributionSummary batchSize;
   private final AtomicLong buffered = new AtomicLong();
+  /** Wall-clock time a batch last finished, or the buffer last became non-empty: the liveness clock. */
+  private final AtomicLong lastProgressMs = new AtomicLong(System.currentTimeMillis());
 
   public ExplainerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -58,6 +60,23 @@ public final class ExplainerMetrics {
 
   /** Tasks report changes, not totals: several tasks share one gauge. */
   void bufferChanged(long delta) {
-    buffered.addAndGet(delta);
+    if (buffered.getAndAdd(delta) <= 0 && delta > 0) {
+      lastProgressMs.set(System.currentTimeMillis());
+    }
+  }
+
+  /** A batch finished (its outcomes are in the transaction). */
+  void progress(long nowMs) {
+    lastProgressMs.set(nowMs);
+  }
+
+  /** Requests buffered now, over all tasks. */
+  public long buffered() {
+    return buffered.get();
+  }
+
+  /** How long requests have been pending without a batch finishing; 0 when none are pending. */
+  public long stalledMs(long nowMs) {
+    return buffered.get() > 0 ? Math.max(0, nowMs - lastProgressMs.get()) : 0;
   }
 }

@@ -27,9 +27,15 @@ public final class ExplainerRole implements Role {
         new BatchExplainer(null, null, null, null, metrics), metrics);
   }
 
+  /**
+   * With {@code explainer.workers.per.device} above 0 (the default), the engine runs in supervised worker processes
+   * ({@link EnginePools}); a configured device that cannot be used fails the start here, with the workers' reason.
+   * With 0 it runs in this JVM.
+   */
   @Override
   public RunningRole start(RoleContext context) {
-    Explainer explainer = Explainers.fromConfig(context.config());
+    Explainer explainer = context.config().explainerWorkersPerDevice() > 0
+        ? EnginePools.start(context.config()) : Explainers.fromConfig(context.config());
     try {
       return RunningExplainer.start(context.config(), explainer, context.meters(), explainer::close);
     } catch (RuntimeException e) {

@@ -108,8 +108,14 @@ public final class ExplainerTopology {
 
   /** The role's Streams settings: the defaults above, then the config's (where {@code streams.*} may override). */
   public static Properties streamsProperties(CamstreamConfig config) {
-    Properties p = streamsProperties(config.explainerBatchMaxSize(),
-        config.streamsProperties(config.explainerApplicationId()));
+    Properties extra = new Properties();
+    // Static membership: a restarted instance (same id) takes its partitions back without a rebalance, and
+    // Streams suffixes the id per stream thread.
+    if (!config.explainerInstanceId().isEmpty()) {
+      extra.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.explainerInstanceId());
+    }
+    extra.putAll(config.streamsProperties(config.explainerApplicationId()));
+    Properties p = streamsProperties(config.explainerBatchMaxSize(), extra);
     // Where DeadLetteringProductionHandler writes.
     p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
     return p;

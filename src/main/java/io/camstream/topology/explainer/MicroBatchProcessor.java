@@ -1,6 +1,10 @@
 package io.camstream.topology.explainer;
 
+import io.camstream.explain.EngineCrashedException;
+import io.camstream.explain.EngineUnavailableException;
+import io.camstream.explain.ExplainException;
 import io.camstream.topology.DeadLetters;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +17,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The micro-batch pattern for a slow step under exactly-once: {@code process} only buffers the request in a
@@ -21,6 +27,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code batch.linger.ms}. The drain blocks the stream thread on the explainer, forwards the outcomes and deletes
  * the requests from the store, so offsets, store deletes and outputs commit in one transaction: after a crash the
  * buffered requests come back from the changelog and run again, and the aborted outputs are never seen.
+ *
+ * <p>A drain has two halves one tick apart: {@code arm} counts an attempt on each request of the batch and asks for
+ * a commit; the next tick sends the (now committed) batch. A batch the engine cannot take (no worker up, artifact
+ * store full) is kept, its attempt uncounted, and retried with backoff.
  */
 final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -33,7 +43,16 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
   private final BatchExplainer batches;
   private final ExplainerMetrics metrics;
 
+  /** More sends than this without an answer (the role died each time): dead-lettered as ENGINE_CRASHED. */
+  static final int MAX_ATTEMPTS = 5;
+  static final long MAX_RETRY_BACKOFF_MS = 30_000;
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
+
   private ProcessorContext<byte[], byte[]> context;
+  /** Keys of the batch whose attempt was counted and committed; sent at the next tick. */
+  private List<String> armed;
+  private long retryAtMs;
+  private long retryBackoffMs;
   private KeyValueStore<String, byte[]> store;
   private long pending;
   /** Wall-clock time the oldest pending request was buffered; drives the linger rule. */
@@ -80,32 +99,87 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     }
     pending++;
     metrics.bufferChanged(1);
-    if (pending >= batchMax) {
-      drain(now);
+    if (pending >= batchMax && armed == null && now >= retryAtMs) {
+      arm();
     }
   }
 
   private void tick(long now) {
-    if (pending > 0 && (pending >= batchMax || now - oldestMs >= lingerMs)) {
+    if (now < retryAtMs) {
+      return;
+    }
+    if (armed != null) {
       drain(now);
+    } else if (pending > 0 && (pending >= batchMax || now - oldestMs >= lingerMs)) {
+      arm();
+    }
+  }
+
+  /**
+   * First half of a drain: counts an attempt on each request of the next batch and asks for a commit, so the
+   * count is committed before the batch is sent (Streams commits a requested commit before the next punctuation).
+   * The batch is as large as the engine can run at once: a part per worker.
+   */
+  private void arm() {
+    int size = batchMax * Math.max(1, batches.parallelism());
+    List<String> keys = new ArrayList<>(size);
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      while (it.hasNext() && keys.size() < size) {
+        KeyValue<String, byte[]> kv = it.next();
+        Buffered b = Buffered.decode(kv.value);
+        store.put(kv.key, b.withAttempts(b.attempts() + 1).encode());
+        keys.add(kv.key);
+      }
+    }
+    if (!keys.isEmpty()) {
+      armed = keys;
+      context.commit();
     }
   }
 
   private void drain(long now) {
-    List<KeyValue<String, Buffered>> batch = new ArrayList<>(batchMax);
-    try (KeyValueIterator<String, byte[]> it = store.all()) {
-      while (it.hasNext() && batch.size() < batchMax) {
-        KeyValue<String, byte[]> kv = it.next();
-        batch.add(KeyValue.pair(kv.key, Buffered.decode(kv.value)));
+    List<KeyValue<String, Buffered>> batch = new ArrayList<>(armed.size());
+    for (String key : armed) {
+      byte[] v = store.get(key);
+      if (v != null) {
+        batch.add(KeyValue.pair(key, Buffered.decode(v)));
       }
     }
+    armed = null;
     List<BatchExplainer.Item> items = new ArrayList<>(batch.size());
-    for (KeyValue<String, Buffered> kv : batch) {
-      items.add(new BatchExplainer.Item(kv.value.value(), kv.value.bufferedAtMs()));
+    List<Integer> toRun = new ArrayList<>(batch.size());
+    Outcome[] outcomes = new Outcome[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      Buffered b = batch.get(i).value;
+      if (b.attempts() > MAX_ATTEMPTS) {
+        // Sent this often and never answered: the role's own process died with it in flight each time.
+        outcomes[i] = new Outcome.Failed(i, null, ExplainException.Reason.ENGINE_CRASHED.name(),
+            "the explainer stopped " + (b.attempts() - 1) + " times while this request was in flight");
+      } else {
+        toRun.add(i);
+        items.add(new BatchExplainer.Item(b.value(), b.bufferedAtMs()));
+      }
     }
-    List<Outcome> outcomes = batches.run(items, now);
-    for (Outcome outcome : outcomes) {
-      Buffered in = batch.get(outcome.index()).value;
+    List<Outcome> ran;
+    try {
+      ran = batches.run(items, now);
+    } catch (EngineUnavailableException | UncheckedIOException e) {
+      // Not the requests' fault (no worker up, artifact store full): keep them, uncount the attempt, retry later.
+      for (KeyValue<String, Buffered> kv : batch) {
+        store.put(kv.key, kv.value.withAttempts(Math.max(0, kv.value.attempts() - 1)).encode());
+      }
+      retryBackoffMs = Math.min(MAX_RETRY_BACKOFF_MS, Math.max(1000, retryBackoffMs * 2));
+      retryAtMs = now + retryBackoffMs;
+      LOG.warn("batch of {} handed back, retrying in {} ms: {}", batch.size(), retryBackoffMs, e.getMessage());
+      return;
+    }
+    retryBackoffMs = 0;
+    for (Outcome o : ran) {
+      outcomes[toRun.get(o.index())] = o;
+    }
+    for (int i = 0; i < outcomes.length; i++) {
+      Outcome outcome = outcomes[i];
+      Buffered in = batch.get(i).value;
       if (outcome instanceof Outcome.Review review) {
         context.forward(
             new Record<>(review.eventId().getBytes(StandardCharsets.UTF_8), review.json(), in.timestamp()), REVIEWS);
@@ -115,8 +189,14 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
       } else {
         Outcome.Failed failed = (Outcome.Failed) outcome;
         Record<byte[], byte[]> original = new Record<>(in.key(), in.value(), in.timestamp());
-        context.forward(DeadLetters.of(original, failed.reason(), failed.message(), DeadLetters.STAGE_EXPLAINER,
-            Optional.of(in.sourceMetadata())), DEAD_LETTERS);
+        Record<byte[], byte[]> dead = DeadLetters.of(original, failed.reason(), failed.message(),
+            DeadLetters.STAGE_EXPLAINER, Optional.of(in.sourceMetadata()));
+        if (failed.workerOutput() != null) {
+          String out = failed.workerOutput();
+          dead.headers().add(EngineCrashedException.HEADER, out.substring(Math.max(0, out.length() - 4000))
+              .getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(dead, DEAD_LETTERS);
         metrics.deadLettered(failed.reason());
       }
     }
@@ -125,6 +205,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     }
     pending -= batch.size();
     metrics.bufferChanged(-batch.size());
+    metrics.progress(context.currentSystemTimeMs());
     oldestMs = pending > 0 ? oldestRemaining() : now;
   }
 

@@ -20,6 +20,14 @@ public sealed interface Outcome {
    *
    * @param reason machine-readable reason (an {@code ExplainException.Reason} name, or {@code BAD_REQUEST})
    * @param message one line for people
+   * @param workerOutput the last output lines of an engine worker the request killed, or null
    */
-  record Failed(int index, String eventId, String reason, String message) implements Outcome {}
+  record Failed(int index, String eventId, String reason, String message, String workerOutput)
+      implements Outcome {
+
+    /** A failure without engine worker output. */
+    public Failed(int index, String eventId, String reason, String message) {
+      this(index, eventId, reason, message, null);
+    }
+  }
 }

@@ -38,7 +38,8 @@ final class ReviewRecords {
         new ReviewRecord.Hashes(imageSha256, heatmap.sha256()),
         timingsMs,
         new ReviewRecord.ExplainerInfo(info.host(), info.device(), info.version(),
-            ex.engine() == null ? null : ex.engine().name(), ex.engine() == null ? null : ex.engine().version()),
+            ex.engine() == null ? info.engine() : ex.engine().name(),
+            ex.engine() == null ? null : ex.engine().version()),
         e.attributes(),
         Map.of());
   }

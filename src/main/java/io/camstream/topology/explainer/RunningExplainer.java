@@ -5,6 +5,7 @@ import io.camstream.explain.Explainer;
 import io.camstream.io.ArtifactStore;
 import io.camstream.io.ImageSource;
 import io.camstream.topology.RunningRole;
+import io.camstream.worker.EnginePool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -21,23 +22,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running explainer role: the Kafka Streams app of {@link ExplainerTopology} plus the artifact retention sweep.
- * It owns the Streams instance and the sweep; the explainer is the caller's (it may be shared with other roles).
+ * A running explainer role: the Kafka Streams app of {@link ExplainerTopology} plus the artifact retention sweep,
+ * and its liveness. It owns the Streams instance and the sweep; the explainer is the caller's (it may be shared
+ * with other roles), closed by {@code onClose} when given.
  */
 public final class RunningExplainer implements RunningRole.OnStreams {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunningExplainer.class);
   /** How often expired artifact day folders are looked for. */
   static final Duration RETENTION_SWEEP = Duration.ofHours(1);
+  /** Stream threads replaced this often within {@link #REPLACEMENT_WINDOW} mean a batch keeps failing: DOWN. */
+  static final int REPLACEMENTS_DOWN = 3;
+  static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
   private final KafkaStreams streams;
   private final ScheduledExecutorService sweeper;
   private final Runnable onClose;
+  private final ExplainerMetrics metrics;
+  private final Explainer explainer;
+  private final long stallLimitMs;
+  private final java.util.Deque<Long> replacements = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private volatile boolean started;
+  private volatile boolean closed;
 
-  private RunningExplainer(KafkaStreams streams, ScheduledExecutorService sweeper, Runnable onClose) {
+  private RunningExplainer(KafkaStreams streams, ScheduledExecutorService sweeper, Runnable onClose,
+      ExplainerMetrics metrics, Explainer explainer, long stallLimitMs) {
     this.streams = streams;
     this.sweeper = sweeper;
     this.onClose = onClose;
+    this.metrics = metrics;
+    this.explainer = explainer;
+    this.stallLimitMs = stallLimitMs;
   }
 
   /**
@@ -48,6 +63,10 @@ public final class RunningExplainer implements RunningRole.OnStreams {
     return start(config, explainer, registry, () -> {});
   }
 
+  /**
+   * Same; with an {@link EnginePool}, the Streams app starts only once a worker has warmed every program, and the
+   * role says STARTING until then.
+   */
   static RunningExplainer start(CamstreamConfig config, Explainer explainer, MeterRegistry registry,
       Runnable onClose) {
     ExplainerMetrics metrics = new ExplainerMetrics(registry);
@@ -57,6 +76,15 @@ public final class RunningExplainer implements RunningRole.OnStreams {
           .description("predictors running a batch right now (of explainer.devices x pool size)")
           .register(registry);
     }
+    if (explainer instanceof EnginePool pool) {
+      io.micrometer.core.instrument.Gauge.builder("camstream.explainer.pool.busy", pool, EnginePool::busy)
+          .description("engine worker processes running a batch right now").register(registry);
+      io.micrometer.core.instrument.Gauge.builder("camstream.explainer.workers.alive", pool, EnginePool::size)
+          .description("engine worker processes alive").register(registry);
+      io.micrometer.core.instrument.Gauge.builder("camstream.explainer.workers.restarts", pool,
+              EnginePool::restarts)
+          .description("engine worker processes restarted (exits, kills, missed deadlines)").register(registry);
+    }
     ArtifactStore artifacts = ArtifactStore.fromConfig(config);
     BatchExplainer batches = new BatchExplainer(explainer, ImageSource.fromConfig(config),
         artifacts, ExplainerInfo.local(config.explainerDevices()), metrics);
@@ -65,21 +93,52 @@ public final class RunningExplainer implements RunningRole.OnStreams {
         ExplainerTopology.streamsProperties(config));
     // Kafka Streams' own metrics (lag, commit latency, ...) appear on /metrics beside camstream's.
     new KafkaStreamsMetrics(streams, List.of(Tag.of("role", ExplainerRole.NAME))).bindTo(registry);
-    // A failed batch (say, a full artifact disk) kills only the thread: a fresh one retries the buffered requests.
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("explainer stream thread failed; replacing it", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    long deadline = explainer instanceof EnginePool pool ? pool.deadlineMs(config.explainerBatchMaxSize())
+        : config.explainerDeadlineMinMs();
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "camstream-artifact-retention");
       t.setDaemon(true);
       return t;
     });
+    RunningExplainer role = new RunningExplainer(streams, sweeper, onClose, metrics, explainer,
+        deadline * config.explainerLivenessDeadlines());
+    // A failed batch kills only the thread: a fresh one retries the buffered requests.
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("explainer stream thread failed; replacing it", e);
+      role.replacements.addLast(System.currentTimeMillis());
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
     sweeper.scheduleWithFixedDelay(() -> sweep(artifacts), 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
-    streams.start();
+    if (explainer instanceof EnginePool pool && !pool.ready()) {
+      Thread waiter = new Thread(() -> role.startWhenReady(pool), "camstream-explainer-warm-up");
+      waiter.setDaemon(true);
+      waiter.start();
+    } else {
+      role.startStreams();
+    }
     LOG.info("explainer role started: {} -> {} (batch {} / {} ms)", config.topics().requests(),
         config.topics().reviews(), config.explainerBatchMaxSize(), config.explainerBatchLingerMs());
-    return new RunningExplainer(streams, sweeper, onClose);
+    return role;
+  }
+
+  private void startWhenReady(EnginePool pool) {
+    try {
+      while (!pool.ready() && !closed) {
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      return;
+    }
+    synchronized (this) {
+      if (!closed) {
+        startStreams();
+      }
+    }
+  }
+
+  private synchronized void startStreams() {
+    streams.start();
+    started = true;
   }
 
   private static void sweep(ArtifactStore artifacts) {
@@ -101,9 +160,45 @@ public final class RunningExplainer implements RunningRole.OnStreams {
     return ExplainerRole.NAME;
   }
 
+  /** The explainer batches run on (an {@link EnginePool} in production). */
+  public Explainer explainer() {
+    return explainer;
+  }
+
+  /**
+   * STARTING until the engine has warmed up; STALLED when requests are pending and no batch finished for
+   * {@code explainer.liveness.deadlines} deadlines; FAILING when stream threads keep being replaced; else the
+   * Streams state.
+   */
+  @Override
+  public String state() {
+    if (!started) {
+      return "STARTING";
+    }
+    if (metrics.stalledMs(System.currentTimeMillis()) > stallLimitMs) {
+      return "STALLED";
+    }
+    long since = System.currentTimeMillis() - REPLACEMENT_WINDOW.toMillis();
+    while (!replacements.isEmpty() && replacements.peekFirst() < since) {
+      replacements.pollFirst();
+    }
+    if (replacements.size() >= REPLACEMENTS_DOWN) {
+      return "FAILING";
+    }
+    return streams.state().name();
+  }
+
+  @Override
+  public boolean healthy() {
+    String s = state();
+    return s.equals("RUNNING") || s.equals("REBALANCING");
+  }
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
     sweeper.shutdownNow();
     streams.close(Duration.ofSeconds(30));
     onClose.run();
