@@ -33,6 +33,16 @@ public record ModelSpec(
     Source source,
     @JsonProperty("specFile") Path specFile) {
 
+  /**
+   * The method of a dense model whose spec names none. Box targets need a method that keeps the gradient's
+   * locality (element-wise weights); Grad-CAM's channel means light up every region that shares the box's features.
+   */
+  public static final String DENSE_DEFAULT_METHOD = "layercam";
+
+  public ModelSpec {
+    method = method == null && task == Task.DENSE ? DENSE_DEFAULT_METHOD : method;
+  }
+
   /** What the model outputs and so how a target score is taken from it. */
   public enum Task {
     CLASSIFICATION,
