@@ -44,7 +44,16 @@ public final class Topics {
       boolean policies = name.equals(t.policies());
       out.add(new NewTopic(name, policies ? 1 : partitions, rf).configs(policies ? compacted : retained));
     }
+    out.add(new NewTopic(requestsByEventId(config), partitions, rf).configs(retained));
     return out;
+  }
+
+  /**
+   * The router's own topic of selected events keyed by eventId (named after the requests topic): it brings every
+   * send of an event id to the same duplicate check.
+   */
+  public static String requestsByEventId(CamstreamConfig config) {
+    return config.topics().requests() + ".by-event-id";
   }
 
   /** Creates any missing topic of this config and waits for the broker to confirm. */

@@ -30,7 +30,9 @@ public final class DeadLetters {
 
   /** Reasons the router gives; the explainer also uses the names of ExplainException.Reason. */
   public enum Reason {
-    BAD_JSON, SCHEMA_VIOLATION, UNKNOWN_MODEL, IMAGE_NOT_ALLOWED, BAD_REQUEST
+    BAD_JSON, SCHEMA_VIOLATION, UNKNOWN_MODEL, IMAGE_NOT_ALLOWED, BAD_REQUEST,
+    /** An event id already used by an event with other content (the first one stands). */
+    DUPLICATE_EVENT_ID
   }
 
   private DeadLetters() {}

@@ -7,7 +7,10 @@ import io.camstream.policy.Policy;
 import io.camstream.policy.PolicyEvaluator;
 import io.camstream.policy.PolicyResolver;
 import io.camstream.policy.Selection;
+import io.camstream.topology.DeadLetters;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,7 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Resolves the event's policy (file defaults plus the live overrides in the global policies store), applies it,
- * and sends selected events on as explain requests keyed by lineId. Unselected events end here.
+ * and sends selected events on as explain requests, keyed by eventId to the duplicate check. Unselected events end here.
  */
 final class SelectByPolicy implements Processor<byte[], RouterItem, byte[], Object> {
 
@@ -47,7 +50,11 @@ final class SelectByPolicy implements Processor<byte[], RouterItem, byte[], Obje
     }
     metrics.selected(s.reasons());
     byte[] value = Json.bytes(new ExplainRequest(e, policy, s.reasons()));
-    context.forward(new Record<>(e.lineId().getBytes(StandardCharsets.UTF_8), (Object) value, record.timestamp(),
-        record.headers()), RouterTopology.REQUESTS_SINK);
+    // keyed by eventId for the duplicate check (DedupEventIds), which keys it by lineId again
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    context.recordMetadata().ifPresent(m -> headers.add(DedupEventIds.SOURCE_HEADER,
+        DeadLetters.source(m).getBytes(StandardCharsets.UTF_8)));
+    context.forward(new Record<>(e.eventId().getBytes(StandardCharsets.UTF_8), (Object) value, record.timestamp(),
+        headers), RouterTopology.BY_EVENT_ID_SINK);
   }
 }

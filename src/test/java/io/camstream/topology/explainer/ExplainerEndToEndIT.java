@@ -13,7 +13,6 @@ import io.camstream.kafka.KafkaFixtureExtension;
 import io.camstream.topology.DeadLetters;
 import io.camstream.topology.RunningRole;
 import io.camstream.topology.replay.Replayer;
-import io.camstream.topology.replay.RouterSelector;
 import io.camstream.topology.router.RouterTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -143,15 +142,15 @@ class ExplainerEndToEndIT {
         "e-unknown-model", "router:UNKNOWN_MODEL",
         "e-missing", "explainer:IMAGE_UNREADABLE"));
 
-    // Replay of the test's range under the policy as it is now: line-a is off, so its events are not re-explained;
-    // every other review is, and gives the same heatmap.
+    // Replay of the test's range re-runs the recorded selection: line-a is off by now, yet its events were selected
+    // then and are replayed; every review gives the same heatmap, and e-missing fails again (it has no review).
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     try (Explainer explainer = Explainers.fromConfig(config)) {
-      Replayer.Summary s = new Replayer(config, explainer, RouterSelector.fromConfig(config),
-          new PrintStream(progress, true)).run(new Replayer.Options(t0, t0.plusSeconds(3600), null, null,
+      Replayer.Summary s = new Replayer(config, explainer, new PrintStream(progress, true)).run(new Replayer.Options(t0, t0.plusSeconds(3600), null, null,
               KafkaFixture.tempDir("camstream-e2e-replay-")));
-      assertThat(s.line()).isEqualTo("replayed 4, matched 4/4 heatmap hashes (100.0 %)");
-      assertThat(s.failed()).isZero();
+      assertThat(s.line()).isEqualTo("replayed 6, matched 6/6 heatmap hashes (100.0 %)");
+      assertThat(s.failed()).isEqualTo(1);
+      assertThat(s.mismatches()).isEmpty();
     }
 
     // The same through the command line, as an auditor runs it: summary on stdout, exit code 0.
@@ -239,6 +238,9 @@ class ExplainerEndToEndIT {
     try (Admin admin = kafka.admin()) {
       assertThat(GroupProgress.awaitCaughtUp(admin, config.routerApplicationId(), config.topics().events(),
           Duration.ofSeconds(90))).as("router consumed every event").isTrue();
+      assertThat(GroupProgress.awaitCaughtUp(admin, config.routerApplicationId(),
+          io.camstream.kafka.Topics.requestsByEventId(config), Duration.ofSeconds(90)))
+          .as("router's duplicate check consumed every selected event").isTrue();
       assertThat(GroupProgress.awaitCaughtUp(admin, config.explainerApplicationId(), config.topics().requests(),
           Duration.ofSeconds(90))).as("explainer consumed every request").isTrue();
     }
