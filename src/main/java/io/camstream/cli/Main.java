@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         ModelsCommand.class,
         ReplayCommand.class,
         DemoCommand.class,
+        PolicyCommand.class,
     })
 public final class Main implements Runnable {
 

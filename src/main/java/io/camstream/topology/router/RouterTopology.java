@@ -50,6 +50,20 @@ public final class RouterTopology {
 
   /** Builds the topology with an explicit model catalog and policy file (tests, benches). */
   public static Topology build(CamstreamConfig config, ModelCatalog models, PolicyFile policies, MeterRegistry meters) {
+    return build(config, models, policies, meters, Long.MAX_VALUE);
+  }
+
+  /**
+   * The router as it runs: invalid policy records from offset {@code restateFrom} on (what arrives after start) are
+   * answered by restating the previous valid value ({@link UpdatePolicies}).
+   */
+  public static Topology build(CamstreamConfig config, MeterRegistry meters, long restateFrom) {
+    return build(config, ModelCatalog.scan(config.modelsDir()), PolicyFile.load(config.policyFile()), meters,
+        restateFrom);
+  }
+
+  private static Topology build(CamstreamConfig config, ModelCatalog models, PolicyFile policies,
+      MeterRegistry meters, long restateFrom) {
     CamstreamConfig.TopicNames t = config.topics();
     RouterMetrics metrics = new RouterMetrics(meters);
     ImageAllowList allowList = new ImageAllowList(config);
@@ -79,7 +93,7 @@ public final class RouterTopology {
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(), Serdes.String())
             .withLoggingDisabled(),
         POLICIES_SOURCE, new StringDeserializer(), new StringDeserializer(), t.policies(), UPDATE_POLICIES,
-        () -> new UpdatePolicies(metrics));
+        () -> new UpdatePolicies(metrics, config, restateFrom));
     return topology;
   }
 }
