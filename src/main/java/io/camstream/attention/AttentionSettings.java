@@ -38,6 +38,11 @@ public record AttentionSettings(
       return "attention-" + name;
     }
 
+    /** Name of the store of windows not yet closed, with their latest aggregate ({@link WindowCloser}). */
+    public String openStoreName() {
+      return "attention-" + name + "-open";
+    }
+
     /** Name of the store that remembers each key's last final window, for drift and de-duplication. */
     public String lastStoreName() {
       return "attention-" + name + "-last";

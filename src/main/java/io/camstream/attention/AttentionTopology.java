@@ -2,6 +2,7 @@ package io.camstream.attention;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -12,7 +13,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,13 +25,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The attention statistics as a Streams sub-topology on the review stream: each review's grid is resampled to the
  * fixed grid, grouped by model, line and class, and summed in tumbling event-time windows of each configured size
- * (queryable stores {@code attention-hourly}, {@code attention-daily} for the atlas). When a window closes
- * (suppression until its end plus grace) its final aggregate goes once to {@link AttentionAlerts}, which publishes
- * at most one alert per window and kind.
+ * (queryable stores {@code attention-hourly}, {@code attention-daily} for the atlas). When a window closes (its
+ * end plus grace has passed, on stream time moved on by the wall clock: {@link WindowCloser}) its final aggregate
+ * goes to {@link AttentionAlerts}, which publishes at most one alert per window and kind.
  */
 public final class AttentionTopology {
 
   private static final Logger LOG = LoggerFactory.getLogger(AttentionTopology.class);
+
+  /** How often open windows are checked against the clock. */
+  static final Duration CLOSE_TICK = Duration.ofSeconds(1);
 
   private AttentionTopology() {}
 
@@ -56,6 +59,8 @@ public final class AttentionTopology {
       builder.addStateStore(Stores.keyValueStoreBuilder(
           Stores.persistentKeyValueStore(ws.lastStoreName()), Serdes.String(),
           new JsonSerde<>(AttentionAlerts.LastWindow.class)));
+      builder.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(ws.openStoreName()), Serdes.String(), windowSerde));
       grouped
           .windowedBy(TimeWindows.ofSizeAndGrace(ws.size(), s.grace()))
           .aggregate(
@@ -66,9 +71,10 @@ public final class AttentionTopology {
                   .withKeySerde(Serdes.String())
                   .withValueSerde(windowSerde)
                   .withRetention(ws.retention()))
-          .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-              .withName("attention-" + ws.name() + "-final"))
-          .toStream(Named.as("attention-" + ws.name() + "-closed"))
+          .toStream(Named.as("attention-" + ws.name() + "-updates"))
+          // closes windows on stream time moved on by the wall clock, so a quiet line's last window closes too
+          .process(() -> new WindowCloser(ws.openStoreName(), s.grace(), CLOSE_TICK),
+              Named.as("attention-" + ws.name() + "-final"), ws.openStoreName())
           .process(() -> new AttentionAlerts(ws, s), Named.as("attention-" + ws.name() + "-alerts"),
               ws.lastStoreName())
           .to(s.alertsTopic(), Produced.with(Serdes.String(), Serdes.String())

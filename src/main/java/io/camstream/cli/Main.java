@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         ReviewAccountCommand.class,
         EngineWorkerCommand.class,
+        PolicyCommand.class,
     })
 public final class Main implements Runnable {
 

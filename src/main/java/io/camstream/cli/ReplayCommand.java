@@ -5,7 +5,6 @@ import io.camstream.config.ConfigLoader;
 import io.camstream.explain.Explainer;
 import io.camstream.topology.explainer.Explainers;
 import io.camstream.topology.replay.Replayer;
-import io.camstream.topology.replay.RouterSelector;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -18,11 +17,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code camstream replay --from T1 --to T2 [--model id@version] [--to-topic T | --to-dir D]}: re-explains the
- * inference events of a time range and reports how many heatmap hashes match the original review records. Exit
- * code 0 when all match, 1 when any differs or has no original.
+ * recorded explain requests of a time range (the selection as it was made, with its recorded policy) and reports
+ * how many heatmap hashes match the original review records, and why each mismatch differs. Exit code 0 when all
+ * match, 1 when any differs, has no original or failed again.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = "Re-explain the events of a time range and compare heatmap hashes with the original reviews.")
+    description = "Re-explain the recorded requests of a time range and compare heatmap hashes with the original reviews.")
 public final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--from", required = true, description = "start of the range, ISO-8601 (e.g. 2026-11-28T03:00:00Z)")
@@ -62,16 +62,20 @@ public final class ReplayCommand implements Callable<Integer> {
       return 2;
     }
     try (Explainer explainer = engine.apply(config)) {
-      Replayer replayer = new Replayer(config, explainer, RouterSelector.fromConfig(config), System.err);
+      Replayer replayer = new Replayer(config, explainer, System.err);
       Replayer.Summary s = replayer.run(new Replayer.Options(from, to, model, target.topic, target.dir));
       java.io.PrintWriter out = spec.commandLine().getOut();
       out.println(s.line());
       if (s.noOriginal() > 0 || s.failed() > 0) {
-        out.printf("(%d without an original review record, %d failed again, %d not selected)%n",
+        out.printf("(%d without an original review record, %d failed again, %d of another model)%n",
             s.noOriginal(), s.failed(), s.notSelected());
       }
+      if (!s.mismatches().isEmpty()) {
+        out.println("mismatches by reason: " + s.reasons());
+        s.mismatches().forEach(m -> out.println("mismatch " + m.eventId() + ": " + String.join(", ", m.reasons())));
+      }
       out.flush();
-      return s.allMatched() ? 0 : 1;
+      return s.allMatched() && s.mismatches().isEmpty() ? 0 : 1;
     }
   }
 }

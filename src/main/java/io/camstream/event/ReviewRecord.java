@@ -27,6 +27,9 @@ import java.util.Map;
  * @param timingsMs per-stage timings
  * @param explainer who explained it
  * @param attributes the event's attributes
+ * @param boxes detection events: one result per selected box (box target), least confident first; the first is
+ *     also the record's {@code explanation} and artifacts; null for classification events and for detection
+ *     events without boxes (whole-map target)
  * @param extra fields this version does not know, kept
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -46,10 +49,21 @@ public record ReviewRecord(
     Map<String, Double> timingsMs,
     ExplainerInfo explainer,
     JsonNode attributes,
+    List<BoxResult> boxes,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
   public ReviewRecord {
+    boxes = boxes == null ? null : List.copyOf(boxes);
     extra = Json.copy(extra);
+  }
+
+  /** A record without per-box results (classification events, whole-map targets). */
+  public ReviewRecord(String eventId, String lineId, String cameraId, String timestamp, Image image, Model model,
+      Prediction prediction, JsonNode detections, Selection selection, Explanation explanation, Artifacts artifacts,
+      Hashes hashes, Map<String, Double> timingsMs, ExplainerInfo explainer, JsonNode attributes,
+      Map<String, Object> extra) {
+    this(eventId, lineId, cameraId, timestamp, image, model, prediction, detections, selection, explanation,
+        artifacts, hashes, timingsMs, explainer, attributes, null, extra);
   }
 
   /** Image reference and size in pixels. */
@@ -116,4 +130,32 @@ public record ReviewRecord(
       this(host, device, version, null, null);
     }
   }
+
+  /**
+   * The explanation of one selected detection box.
+   *
+   * @param detection index of the detection in the event's {@code detections}
+   * @param label the detection's label
+   * @param confidence the detection's confidence
+   * @param box the explained box {x, y, w, h} in whole image pixels
+   * @param method CAM method
+   * @param layer target layer variable
+   * @param peak hottest point of this box's map
+   * @param regions hot regions of this box's map with their share of its heat mass
+   * @param boxShare share of this map's heat mass that lies inside the box
+   * @param artifacts this box's overlay and heatmap URIs
+   * @param heatmapSha256 sha256 (hex) of this box's heatmap PNG
+   */
+  public record BoxResult(
+      int detection,
+      String label,
+      double confidence,
+      int[] box,
+      String method,
+      String layer,
+      Peak peak,
+      List<Region> regions,
+      double boxShare,
+      Artifacts artifacts,
+      String heatmapSha256) {}
 }

@@ -64,7 +64,16 @@ public final class Topics {
       Map<String, String> configs = policies ? compacted : name.equals(t.events()) ? events : retained;
       out.add(new NewTopic(name, policies ? 1 : partitions, rf).configs(configs));
     }
+    out.add(new NewTopic(requestsByEventId(config), partitions, rf).configs(retained));
     return out;
+  }
+
+  /**
+   * The router's own topic of selected events keyed by eventId (named after the requests topic): it brings every
+   * send of an event id to the same duplicate check.
+   */
+  public static String requestsByEventId(CamstreamConfig config) {
+    return config.topics().requests() + ".by-event-id";
   }
 
   /** Creates any missing topic of this config and waits for the broker to confirm. */

@@ -37,6 +37,16 @@ public record ModelSpec(
   /** Engines a spec may name: the compiled ONNX graph on ONNX Runtime, or the Paddle program on Paddle Inference. */
   public static final List<String> ENGINES = List.of("onnxruntime", "paddle");
 
+  /**
+   * The method of a dense model whose spec names none. Box targets need a method that keeps the gradient's
+   * locality (element-wise weights); Grad-CAM's channel means light up every region that shares the box's features.
+   */
+  public static final String DENSE_DEFAULT_METHOD = "layercam";
+
+  public ModelSpec {
+    method = method == null && task == Task.DENSE ? DENSE_DEFAULT_METHOD : method;
+  }
+
   /** What the model outputs and so how a target score is taken from it. */
   public enum Task {
     CLASSIFICATION,

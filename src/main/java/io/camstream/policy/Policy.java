@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param method CAM method (gradcam, gradcampp, ...); null means the model spec's default
  * @param privacy {@code full} renders an overlay on the image; {@code heatmap-only} keeps raw pixels out of artifacts
  * @param roi region of interest as fractions of the image, used by attention statistics; null is the whole image
+ * @param maxBoxes most detection boxes explained per detection event (see {@link BoxSelection}); 0 reads as the
+ *     built-in {@value #DEFAULT_MAX_BOXES}, so requests recorded before the field existed replay the same
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Policy(
@@ -28,10 +30,24 @@ public record Policy(
     String targetLayer,
     String method,
     Privacy privacy,
-    Roi roi) {
+    Roi roi,
+    int maxBoxes) {
+
+  /** Detection boxes explained per event unless a policy says otherwise. */
+  public static final int DEFAULT_MAX_BOXES = 3;
+
+  /** The upper bound of {@link #maxBoxes}: each box is one more pass through the model. */
+  public static final int MAX_BOXES_LIMIT = 16;
 
   /** What applies when neither the policy file nor the policies topic says anything. */
   public static final Policy BUILT_IN = new Policy(true, 0.6, true, 0.01, false, null, null, Privacy.FULL, null);
+
+  /** A policy with the built-in box cap. */
+  public Policy(boolean enableExplain, double confidenceBelow, boolean explainNewSamples, double auditSampleRate,
+      boolean explainAll, String targetLayer, String method, Privacy privacy, Roi roi) {
+    this(enableExplain, confidenceBelow, explainNewSamples, auditSampleRate, explainAll, targetLayer, method, privacy,
+        roi, DEFAULT_MAX_BOXES);
+  }
 
   public Policy {
     if (confidenceBelow < 0 || confidenceBelow > 1) {
@@ -41,6 +57,10 @@ public record Policy(
       throw new IllegalArgumentException("auditSampleRate must be in [0,1], got " + auditSampleRate);
     }
     privacy = privacy == null ? Privacy.FULL : privacy;
+    maxBoxes = maxBoxes == 0 ? DEFAULT_MAX_BOXES : maxBoxes;
+    if (maxBoxes < 1 || maxBoxes > MAX_BOXES_LIMIT) {
+      throw new IllegalArgumentException("maxBoxes must be in [1," + MAX_BOXES_LIMIT + "], got " + maxBoxes);
+    }
   }
 
   /** This policy with every field the patch sets replaced. */
@@ -57,7 +77,8 @@ public record Policy(
         p.targetLayer() != null ? p.targetLayer() : targetLayer,
         p.method() != null ? p.method() : method,
         p.privacy() != null ? p.privacy() : privacy,
-        p.roi() != null ? p.roi() : roi);
+        p.roi() != null ? p.roi() : roi,
+        p.maxBoxes() != null ? p.maxBoxes() : maxBoxes);
   }
 
   /** Whether artifacts may contain raw pixels (an overlay on the image). */

@@ -18,7 +18,15 @@ public record PolicyPatch(
     String targetLayer,
     String method,
     Policy.Privacy privacy,
-    Policy.Roi roi) {
+    Policy.Roi roi,
+    Integer maxBoxes) {
+
+  /** A patch that leaves the box cap alone. */
+  public PolicyPatch(Boolean enableExplain, Double confidenceBelow, Boolean explainNewSamples, Double auditSampleRate,
+      Boolean explainAll, String targetLayer, String method, Policy.Privacy privacy, Policy.Roi roi) {
+    this(enableExplain, confidenceBelow, explainNewSamples, auditSampleRate, explainAll, targetLayer, method, privacy,
+        roi, null);
+  }
 
   /** Sets nothing. */
   public static final PolicyPatch EMPTY = new PolicyPatch(null, null, null, null, null, null, null, null, null);

@@ -57,7 +57,9 @@ public final class DeadLetters {
     /** A record a role wrote was refused by the producer or broker as too large (production exception handler). */
     RECORD_TOO_LARGE,
     /** A class index that is not a whole number in int range, or beyond the model's labels (same name as the explainer's). */
-    BAD_TARGET
+    BAD_TARGET,
+    /** An event id already used by an event with other content (the first one stands). */
+    DUPLICATE_EVENT_ID
   }
 
   private DeadLetters() {}

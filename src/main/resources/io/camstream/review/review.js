@@ -45,9 +45,43 @@
     $("p-regions").replaceChildren(...(regions.length ? regions.map((g, i) => cs.el("div", {},
       "#" + (i + 1) + "  x " + g.x + ", y " + g.y + ", " + g.w + "×" + g.h + " px — " + cs.pct(g.share) + " of the heat"))
       : ["none reported"]));
+    boxes();
     stage();
     decisionState(data.decision);
     $("review").hidden = false;
+  }
+
+  /** Per-box results of a detection event: one row each, least confident first (the record's order). */
+  function boxes() {
+    const list = review.boxes || [];
+    $("boxes-panel").hidden = list.length === 0;
+    $("t-boxes").disabled = list.length === 0;
+    $("p-boxes").replaceChildren(...list.map((b, i) => cs.el("div", { className: "box-result" },
+      "box " + (i + 1) + ": detection " + b.detection + (b.label ? " (" + b.label + ")" : "")
+      + " confidence " + Number(b.confidence).toFixed(3)
+      + " — x " + b.box[0] + ", y " + b.box[1] + ", " + b.box[2] + "×" + b.box[3] + " px"
+      + " — " + cs.pct(b.boxShare) + " of its heat inside"
+      + (b.peak ? ", peak " + b.peak.x + "," + b.peak.y : "")
+      + (b.method ? " (" + b.method + ")" : ""))));
+  }
+
+  function boxMarks(w, h) {
+    const s = $("box-marks");
+    s.setAttribute("viewBox", "0 0 " + w + " " + h);
+    const sw = Math.max(2, Math.round(Math.max(w, h) / 300));
+    (review.boxes || []).forEach((b, i) => {
+      s.append(cs.svg("rect", { x: b.box[0], y: b.box[1], width: b.box[2], height: b.box[3], fill: "none",
+        stroke: "#ffd400", "stroke-width": sw, "stroke-dasharray": "6 4", "vector-effect": "non-scaling-stroke",
+        class: "box" }));
+      const t = cs.svg("text", { x: b.box[0] + 4, y: b.box[1] + b.box[3] + Math.max(14, h / 30), fill: "#ffd400",
+        "font-size": Math.max(12, Math.round(h / 28)), "font-weight": "700" });
+      t.textContent = "box " + (i + 1) + " " + cs.pct(b.boxShare);
+      s.append(t);
+      if (b.peak) {
+        s.append(cs.svg("circle", { cx: b.peak.x, cy: b.peak.y, r: Math.max(w, h) / 90, fill: "#ffd400",
+          class: "box-peak" }));
+      }
+    });
   }
 
   function stage() {
@@ -66,6 +100,7 @@
     }
     if (links.heatmap) { colourise(links.heatmap); } else { $("t-heat").disabled = true; $("t-heat").checked = false; }
     marks(w, h);
+    boxMarks(w, h);
     apply();
   }
 
@@ -117,14 +152,16 @@
     $("heat").style.visibility = $("t-heat").checked && links.heatmap ? "visible" : "hidden";
     $("heat").style.opacity = o;
     $("marks").style.visibility = $("t-regions").checked ? "visible" : "hidden";
+    $("box-marks").style.visibility = $("t-boxes").checked ? "visible" : "hidden";
   }
-  ["opacity", "t-original", "t-overlay", "t-heat", "t-regions"].forEach(id => $(id).addEventListener("input", apply));
+  ["opacity", "t-original", "t-overlay", "t-heat", "t-regions", "t-boxes"].forEach(id => $(id).addEventListener("input", apply));
   document.addEventListener("keydown", ev => {
     if (ev.target.matches("input[type=text], textarea")) return;
     const toggle = id => { if (!$(id).disabled) { $(id).checked = !$(id).checked; apply(); } };
     if (ev.key === "o") toggle("t-overlay");
     if (ev.key === "h") toggle("t-heat");
     if (ev.key === "g") toggle("t-regions");
+    if (ev.key === "b") toggle("t-boxes");
     if (ev.key === "[" || ev.key === "]") { $("opacity").value = +$("opacity").value + (ev.key === "]" ? 10 : -10); apply(); }
   });
 

@@ -93,6 +93,43 @@ class AttentionAlertsIT {
     }
   }
 
+  /**
+   * A line that stops sending: its last window closes on the clock and alerts, with no later review to move stream
+   * time (Kafka Streams' suppression would hold that window forever).
+   */
+  @Test
+  void aQuietLinesLastWindowClosesOnTheClockAndAlerts(KafkaFixture kafka) throws Exception {
+    CamstreamConfig config = kafka.config(Map.of(
+        CamstreamConfig.TOPIC_PARTITIONS_CONFIG, 1,
+        CamstreamConfig.REVIEW_PORT_CONFIG, 0,
+        CamstreamConfig.REVIEW_TOKEN_CONFIG, "quiet-token",
+        CamstreamConfig.ATTENTION_MIN_REVIEWS_CONFIG, 3,
+        CamstreamConfig.ATTENTION_GRACE_MINUTES_CONFIG, 0));
+    // the last reviews of the line lie 3 s before the end of an hour: that hour is due 3 s after they are read
+    Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS);
+    if (end.equals(end.truncatedTo(ChronoUnit.DAYS))) {
+      end = end.minus(1, ChronoUnit.HOURS); // not a day's end too: only the hourly window is due
+    }
+    Instant start = end.minus(1, ChronoUnit.HOURS);
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id = "q" + i;
+      records.add(record(config, id, Reviews.review(id).at(end.minusSeconds(5 - i))
+          .roi(0.5, 0, 0.5, 1).grid(2, 2, 1, 0, 0, 0)));
+    }
+    try (ReviewService service = ReviewService.start(config)) {
+      kafka.produce(records);
+      List<ConsumerRecord<byte[], byte[]>> read = kafka.readUntil(config.topics().alerts(),
+          l -> !l.isEmpty(), Duration.ofSeconds(120));
+      assertThat(read).hasSize(1);
+      JsonNode a = Reviews.MAPPER.readTree(read.get(0).value());
+      assertThat(Schemas.violations(Schemas.ALERT, a)).isEmpty();
+      assertThat(a.get("windowSize").asText()).isEqualTo("hourly");
+      assertThat(a.at("/window/start").asText()).isEqualTo(start.toString());
+      assertThat(a.get("kind").asText()).isEqualTo("attention-outside-roi");
+    }
+  }
+
   private static ProducerRecord<byte[], byte[]> record(CamstreamConfig config, String id, Reviews review) {
     return new ProducerRecord<>(config.topics().reviews(), id.getBytes(StandardCharsets.UTF_8),
         review.json().getBytes(StandardCharsets.UTF_8));

@@ -10,10 +10,12 @@ import io.camstream.explain.Explanation;
 import io.camstream.io.ArtifactStore;
 import io.camstream.io.ImageSource;
 import io.camstream.io.internal.LocalArtifactStore;
+import io.camstream.policy.BoxSelection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +83,12 @@ public final class BatchExplainer {
           throw new ExplainException(ExplainException.Reason.IMAGE_UNREADABLE,
               "image sha256 " + sha + " differs from the event's " + declared + ": " + req.event.image().uri());
         }
-        ready.add(new Prepared(i, req, req.toInput(bytes), sha, ms(t0), nowMs - item.bufferedAtMs()));
+        // a detection event with several selected boxes is several inputs (parts), one box target each
+        List<ExplainInput> inputs = req.toInputs(bytes);
+        for (int part = 0; part < inputs.size(); part++) {
+          ready.add(new Prepared(i, part, inputs.size(), req, inputs.get(part), sha, ms(t0),
+              nowMs - item.bufferedAtMs()));
+        }
       } catch (ExplainException e) {
         out[i] = new Outcome.Failed(i, req.eventId, e.reason().name(), e.getMessage());
       }
@@ -89,17 +96,24 @@ public final class BatchExplainer {
     // Model-grouped order: the explainer batches per model; the stable sort keeps arrival order within a model.
     ready.sort(Comparator.comparing(p -> p.input.modelId()));
     List<Object> results = explainAll(ready);
+    Map<Integer, Explanation[]> parts = new HashMap<>();
     for (int k = 0; k < ready.size(); k++) {
       Prepared p = ready.get(k);
       Object result = results.get(k);
       if (result instanceof Explanation ex) {
-        out[p.index] = review(p, ex);
-      } else {
+        parts.computeIfAbsent(p.index, x -> new Explanation[p.parts])[p.part] = ex;
+      } else if (out[p.index] == null) {
+        // one failing box fails the event: a review must not silently miss a box it was selected for
         ExplainException e = (ExplainException) result;
         out[p.index] = e instanceof io.camstream.explain.EngineCrashedException crashed
             ? new Outcome.Failed(p.index, p.request.eventId, e.reason().name(), e.getMessage(),
                 crashed.workerOutput())
             : new Outcome.Failed(p.index, p.request.eventId, e.reason().name(), e.getMessage());
+      }
+    }
+    for (Prepared p : ready) {
+      if (p.part == 0 && out[p.index] == null) {
+        out[p.index] = review(p, List.of(parts.get(p.index)));
       }
     }
     long batchMs = (System.nanoTime() - start) / 1_000_000;
@@ -134,11 +148,13 @@ public final class BatchExplainer {
     }
   }
 
-  private Outcome review(Prepared p, Explanation ex) {
+  private Outcome review(Prepared p, List<Explanation> explained) {
     Request req = p.request;
+    Explanation ex = explained.get(0);
     long t0 = System.nanoTime();
     ArtifactStore.Stored heatmap;
     ArtifactStore.Stored overlay = null;
+    List<ReviewRecord.BoxResult> boxes;
     try {
       String model = req.event.model().id();
       heatmap = artifacts.put(req.timestamp, model, req.eventId, ArtifactStore.Kind.HEATMAP, ex.heatmapPng());
@@ -146,6 +162,7 @@ public final class BatchExplainer {
       if (req.withOverlay() && ex.overlayPng() != null) {
         overlay = artifacts.put(req.timestamp, model, req.eventId, ArtifactStore.Kind.OVERLAY, ex.overlayPng());
       }
+      boxes = boxes(req, explained, overlay, heatmap);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write artifacts for event " + req.eventId, e);
     }
@@ -162,14 +179,41 @@ public final class BatchExplainer {
     Explainer.RanOn ran = explainer.ranOn(ex);
     ExplainerInfo who = ran == null ? info.withEngine(explainer.engine())
         : new ExplainerInfo(info.host(), ran.device(), info.version(), ran.engine());
-    ReviewRecord record = ReviewRecords.build(req, ex, overlay, heatmap, p.imageSha256, timings, who);
+    ReviewRecord record = ReviewRecords.build(req, ex, overlay, heatmap, p.imageSha256, timings, who, boxes);
     return new Outcome.Review(p.index, req.eventId, Json.bytes(record), heatmap.sha256());
+  }
+
+  /**
+   * Per-box results of a detection event, null without boxes. The first box's artifacts are the record's own; the
+   * others are stored under {@code <eventId>.box<detection>}.
+   */
+  private List<ReviewRecord.BoxResult> boxes(Request req, List<Explanation> explained,
+      ArtifactStore.Stored overlay, ArtifactStore.Stored heatmap) throws IOException {
+    List<BoxSelection.Selected> selected = req.boxes();
+    if (selected.isEmpty()) {
+      return null;
+    }
+    List<ReviewRecord.BoxResult> out = new ArrayList<>();
+    String model = req.event.model().id();
+    for (int k = 0; k < selected.size(); k++) {
+      Explanation ex = explained.get(k);
+      ArtifactStore.Stored h = heatmap;
+      ArtifactStore.Stored o = overlay;
+      if (k > 0) {
+        String name = req.eventId + ".box" + selected.get(k).detection();
+        h = artifacts.put(req.timestamp, model, name, ArtifactStore.Kind.HEATMAP, ex.heatmapPng());
+        o = req.withOverlay() && ex.overlayPng() != null
+            ? artifacts.put(req.timestamp, model, name, ArtifactStore.Kind.OVERLAY, ex.overlayPng()) : null;
+      }
+      out.add(ReviewRecords.box(selected.get(k), ex, o, h));
+    }
+    return out;
   }
 
   private static double ms(long t0) {
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  private record Prepared(int index, Request request, ExplainInput input, String imageSha256, double fetchMs,
+  private record Prepared(int index, int part, int parts, Request request, ExplainInput input, String imageSha256, double fetchMs,
       long queueMs) {}
 }

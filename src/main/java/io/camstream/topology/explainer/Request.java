@@ -4,8 +4,10 @@ import io.camstream.event.ExplainRequest;
 import io.camstream.event.InferenceEvent;
 import io.camstream.event.Json;
 import io.camstream.explain.ExplainInput;
+import io.camstream.policy.BoxSelection;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 /** An explain request as the router wrote it, with what the explainer derives from it. */
 final class Request {
@@ -49,10 +51,26 @@ final class Request {
     return request.policy().withOverlay();
   }
 
-  /** Classification events explain the class the line reported; detection events the whole text map. */
-  ExplainInput toInput(byte[] imageBytes) {
+  /**
+   * Classification events explain the class the line reported. Detection events explain each selected box with a
+   * box target ({@link BoxSelection}, least confident first); without a box to target, the whole text map.
+   */
+  List<ExplainInput> toInputs(byte[] imageBytes) {
     Integer classIndex = event.prediction() != null ? event.prediction().classIndex() : null;
+    List<BoxSelection.Selected> boxes = boxes();
+    if (boxes.isEmpty()) {
+      return List.of(input(imageBytes, classIndex, null));
+    }
+    return boxes.stream().map(b -> input(imageBytes, null, b.box())).toList();
+  }
+
+  /** The boxes this request explains, from the event and the policy the router recorded. */
+  List<BoxSelection.Selected> boxes() {
+    return BoxSelection.select(event, request.policy());
+  }
+
+  private ExplainInput input(byte[] imageBytes, Integer classIndex, int[] box) {
     return new ExplainInput(modelKey(), imageBytes, eventId, request.policy().targetLayer(),
-        request.policy().method(), classIndex, null, null, withOverlay());
+        request.policy().method(), classIndex, box, null, withOverlay());
   }
 }

@@ -4,6 +4,7 @@ import io.camstream.event.InferenceEvent;
 import io.camstream.event.ReviewRecord;
 import io.camstream.explain.Explanation;
 import io.camstream.io.ArtifactStore;
+import io.camstream.policy.BoxSelection;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,12 @@ final class ReviewRecords {
 
   static ReviewRecord build(Request req, Explanation ex, ArtifactStore.Stored overlay, ArtifactStore.Stored heatmap,
       String imageSha256, Map<String, Double> timingsMs, ExplainerInfo info) {
+    return build(req, ex, overlay, heatmap, imageSha256, timingsMs, info, null);
+  }
+
+  /** The record with per-box results ({@code boxes}, null for none). */
+  static ReviewRecord build(Request req, Explanation ex, ArtifactStore.Stored overlay, ArtifactStore.Stored heatmap,
+      String imageSha256, Map<String, Double> timingsMs, ExplainerInfo info, List<ReviewRecord.BoxResult> boxes) {
     InferenceEvent e = req.event;
     ReviewRecord.Prediction prediction = e.prediction() == null ? null
         : new ReviewRecord.Prediction(e.prediction().classIndex(), e.prediction().label(),
@@ -41,7 +48,45 @@ final class ReviewRecords {
             ex.engine() == null ? info.engine() : ex.engine().name(),
             ex.engine() == null ? null : ex.engine().version()),
         e.attributes(),
+        boxes,
         Map.of());
+  }
+
+  /** One selected box's result: its target, map summary, share of heat inside the box, and artifacts. */
+  static ReviewRecord.BoxResult box(BoxSelection.Selected b, Explanation ex, ArtifactStore.Stored overlay,
+      ArtifactStore.Stored heatmap) {
+    return new ReviewRecord.BoxResult(b.detection(), b.source().label(), b.source().confidence(), b.box(),
+        ex.method(), ex.layer(), new ReviewRecord.Peak(ex.peak().x(), ex.peak().y()), regions(ex),
+        Math.round(boxShare(ex.grid(), ex.width(), ex.height(), b.box()) * 1000) / 1000.0,
+        new ReviewRecord.Artifacts(overlay == null ? null : overlay.uri(), heatmap.uri()), heatmap.sha256());
+  }
+
+  /**
+   * Share of the map's mass in the cells whose centre lies inside the box (the grid covers the whole image); 0 for
+   * an all-zero map.
+   */
+  static double boxShare(Explanation.Grid g, int imageWidth, int imageHeight, int[] box) {
+    double inside = 0;
+    double total = 0;
+    for (int y = 0; y < g.height(); y++) {
+      double cy = (y + 0.5) * imageHeight / g.height();
+      boolean rowIn = cy >= box[1] && cy < box[1] + box[3];
+      for (int x = 0; x < g.width(); x++) {
+        double v = g.values()[y * g.width() + x];
+        total += v;
+        double cx = (x + 0.5) * imageWidth / g.width();
+        if (rowIn && cx >= box[0] && cx < box[0] + box[2]) {
+          inside += v;
+        }
+      }
+    }
+    return total > 0 ? Math.min(1, inside / total) : 0;
+  }
+
+  private static List<ReviewRecord.Region> regions(Explanation ex) {
+    return ex.regions().stream()
+        .map(r -> new ReviewRecord.Region(r.x(), r.y(), r.w(), r.h(), Math.round(r.share() * 1000) / 1000.0))
+        .toList();
   }
 
   private static ReviewRecord.Explanation explanation(Explanation ex) {
@@ -55,9 +100,7 @@ final class ReviewRecords {
     ReviewRecord.ModelPrediction mp = ex.prediction() == null ? null
         : new ReviewRecord.ModelPrediction(ex.prediction().classIndex(), ex.prediction().label(),
             ex.prediction().score());
-    List<ReviewRecord.Region> regions = ex.regions().stream()
-        .map(r -> new ReviewRecord.Region(r.x(), r.y(), r.w(), r.h(), Math.round(r.share() * 1000) / 1000.0))
-        .toList();
+    List<ReviewRecord.Region> regions = regions(ex);
     return new ReviewRecord.Explanation(ex.method(), ex.layer(), target, targetClass, mp, grid(ex.grid()),
         new ReviewRecord.Peak(ex.peak().x(), ex.peak().y()), regions);
   }

@@ -39,15 +39,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Audit replay: re-explains the inference events of a time range and checks that the heatmaps are the same as in
- * the original review records.
+ * Audit replay: re-explains the selected events of a time range and checks that the heatmaps are the same as in
+ * the original review records, saying why when they are not.
  *
- * <p>Events are read from the events topic by timestamp ({@code offsetsForTimes} on every partition, up to the
- * first record after {@code to}); each goes through the router's selection ({@link EventSelector}: the policy as
- * it is now, i.e. the file defaults plus the live overrides on the policies topic, and the audit sample seeded by
- * eventId, so an unchanged policy selects the same events), then through the same {@link BatchExplainer} as the
- * explainer role, under a fresh replay id. This uses plain clients, not Kafka Streams: a replay is a bounded batch
- * job that must not join the live application's consumer group or touch its state.
+ * <p>What is replayed is the <em>recorded</em> selection: the explain requests the router published for the range
+ * (the event, the policy resolved for it then, the reasons), not a new decision under today's policy, so a later
+ * policy change neither drops events nor adds ones that never had a review. Requests and original reviews both
+ * carry the event's record timestamp, so only the range is read from either topic ({@code offsetsForTimes} on
+ * every partition, up to the first record after {@code to}). Each request goes through the same
+ * {@link BatchExplainer} as the explainer role (method, layer, boxes and privacy from the recorded policy), under
+ * a fresh replay id. A heatmap that differs is reported with what differs from the original review: model sha256,
+ * method, layer, explainer device or version, or, with all of those equal, the heatmap alone. This uses plain
+ * clients, not Kafka Streams: a replay is a bounded batch job that must not join the live application's consumer
+ * group or touch its state.
  *
  * <p>New review records go to a topic or to {@code <dir>/reviews.jsonl}; their artifacts to a folder of their own
  * ({@code <dir>/artifacts}, or {@code <artifacts.dir>/replays/<replayId>}) so the originals are never overwritten.
@@ -58,14 +62,12 @@ public final class Replayer {
 
   private final CamstreamConfig config;
   private final Explainer explainer;
-  private final EventSelector selector;
   private final PrintStream progress;
   private final ObjectMapper json = new ObjectMapper();
 
-  public Replayer(CamstreamConfig config, Explainer explainer, EventSelector selector, PrintStream progress) {
+  public Replayer(CamstreamConfig config, Explainer explainer, PrintStream progress) {
     this.config = config;
     this.explainer = explainer;
-    this.selector = selector;
     this.progress = progress;
   }
 
@@ -91,11 +93,23 @@ public final class Replayer {
    * @param replayed events explained again (the N of the summary)
    * @param matched of those, how many have the same heatmap hash as their original review record
    * @param noOriginal of those, how many have no original review record at all (counted as mismatches)
-   * @param failed selected events that failed again (dead letters; not part of N)
-   * @param notSelected events of the range the selection skipped (invalid, policy off, other model)
+   * @param failed recorded requests that failed again (dead letters; not part of N)
+   * @param notSelected requests of the range left out (another model, unreadable)
+   * @param mismatches every replayed event whose heatmap differs or that has no original, with the reasons
    */
   public record Summary(String replayId, long replayed, long matched, long noOriginal, long failed,
-      long notSelected) {
+      long notSelected, List<Mismatch> mismatches) {
+
+    public Summary {
+      mismatches = List.copyOf(mismatches);
+    }
+
+    /** How many mismatches give each reason. */
+    public Map<String, Long> reasons() {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      mismatches.forEach(m -> m.reasons().forEach(r -> out.merge(r, 1L, Long::sum)));
+      return out;
+    }
 
     public double percent() {
       return replayed == 0 ? 100.0 : matched * 100.0 / replayed;
@@ -112,10 +126,21 @@ public final class Replayer {
     }
   }
 
+  /**
+   * One replayed event whose heatmap is not the original's.
+   *
+   * @param eventId the event
+   * @param reasons {@code no-original}, {@code failed:<REASON>}, {@code model-sha256-changed},
+   *     {@code method-changed}, {@code layer-changed}, {@code device-changed}, {@code version-changed}, and
+   *     {@code heatmap-differs} when the hashes differ
+   */
+  public record Mismatch(String eventId, List<String> reasons) {}
+
   public Summary run(Options options) {
     String replayId = "replay-" + Instant.now().toString().replace(":", "") + "-"
         + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> originals = originalHeatmapHashes();
+    Map<String, JsonNode> originals = originalReviews(options);
+    List<Mismatch> mismatches = new ArrayList<>();
     Path artifactsDir = options.toDir() != null ? options.toDir().resolve("artifacts")
         : config.artifactsDir().resolve("replays").resolve(replayId);
     BatchExplainer batches = new BatchExplainer(explainer, ImageSource.fromConfig(config),
@@ -127,7 +152,7 @@ public final class Replayer {
     long failed = 0;
     long notSelected = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(); Output output = output(options)) {
-      String topic = config.topics().events();
+      String topic = config.topics().requests();
       ReplayRange range = ReplayRange.of(consumer, topic, options.from(), options.to());
       consumer.assign(range.start().keySet());
       range.start().forEach(consumer::seek);
@@ -150,12 +175,10 @@ public final class Replayer {
           // offsetsForTimes gives offset bounds; a record inside them may still carry an out-of-range timestamp.
           boolean inRange = rec.timestamp() >= options.from().toEpochMilli()
               && rec.timestamp() <= options.to().toEpochMilli();
-          var request = inRange && modelMatches(rec.value(), options.model())
-              ? selector.select(rec.key(), rec.value()) : java.util.Optional.<byte[]>empty();
-          if (request.isEmpty()) {
-            notSelected++;
+          if (inRange && modelMatches(rec.value(), options.model())) {
+            batch.add(new BatchExplainer.Item(rec.value(), System.currentTimeMillis()));
           } else {
-            batch.add(new BatchExplainer.Item(request.get(), System.currentTimeMillis()));
+            notSelected++;
           }
         }
         // Positions may stop short of the end offset when the last offsets are transaction markers.
@@ -168,15 +191,21 @@ public final class Replayer {
           for (Outcome o : batches.run(batch, System.currentTimeMillis())) {
             if (o instanceof Outcome.Review r) {
               replayed++;
-              String original = originals.get(r.eventId());
+              JsonNode original = originals.get(r.eventId());
               if (original == null) {
                 noOriginal++;
-              } else if (original.equals(r.heatmapSha256())) {
+                mismatches.add(new Mismatch(r.eventId(), List.of("no-original")));
+              } else if (original.at("/hashes/heatmap").asText().equals(r.heatmapSha256())) {
                 matched++;
+              } else {
+                mismatches.add(new Mismatch(r.eventId(), differences(original, tree(r.json()))));
               }
               output.write(r.eventId(), r.json());
-            } else {
+            } else if (o instanceof Outcome.Failed f) {
               failed++;
+              if (f.eventId() != null && originals.containsKey(f.eventId())) {
+                mismatches.add(new Mismatch(f.eventId(), List.of("failed:" + f.reason())));
+              }
             }
           }
           batch.clear();
@@ -186,15 +215,45 @@ public final class Replayer {
       bar.update(range.total(), "(" + replayed + " explained)");
       bar.finish();
     }
-    return new Summary(replayId, replayed, matched, noOriginal, failed, notSelected);
+    return new Summary(replayId, replayed, matched, noOriginal, failed, notSelected, mismatches);
   }
 
-  private boolean modelMatches(byte[] value, String model) {
+  /** Why a replayed record's heatmap may differ from the original's: what was recorded differently. */
+  static List<String> differences(JsonNode original, JsonNode replayed) {
+    List<String> out = new ArrayList<>();
+    if (!original.at("/model/sha256").equals(replayed.at("/model/sha256"))) {
+      out.add("model-sha256-changed");
+    }
+    if (!original.at("/explanation/method").equals(replayed.at("/explanation/method"))) {
+      out.add("method-changed");
+    }
+    if (!original.at("/explanation/layer").equals(replayed.at("/explanation/layer"))) {
+      out.add("layer-changed");
+    }
+    if (!original.at("/explainer/device").equals(replayed.at("/explainer/device"))) {
+      out.add("device-changed");
+    }
+    if (!original.at("/explainer/version").equals(replayed.at("/explainer/version"))) {
+      out.add("version-changed");
+    }
+    out.add("heatmap-differs");
+    return out;
+  }
+
+  private JsonNode tree(byte[] bytes) {
+    try {
+      return json.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean modelMatches(byte[] request, String model) {
     if (model == null || model.isEmpty()) {
       return true;
     }
     try {
-      JsonNode m = json.readTree(value).path("model");
+      JsonNode m = json.readTree(request).path("event").path("model");
       String id = m.path("id").asText("");
       String version = m.path("version").asText("");
       return model.contains("@") ? model.equals(id + "@" + version) : model.equals(id);
@@ -203,23 +262,34 @@ public final class Replayer {
     }
   }
 
-  /** eventId -> heatmap hash of the latest original review record (the reviews topic is keyed by eventId). */
-  private Map<String, String> originalHeatmapHashes() {
-    Map<String, String> out = new HashMap<>();
+  /**
+   * eventId -> the latest original review record of the range. Review records carry their event's timestamp (the
+   * explainer forwards it), so only the range of the reviews topic is read, not the whole topic.
+   */
+  private Map<String, JsonNode> originalReviews(Options options) {
+    Map<String, JsonNode> out = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      String topic = config.topics().reviews();
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+      ReplayRange range = ReplayRange.of(consumer, config.topics().reviews(), options.from(), options.to());
+      consumer.assign(range.start().keySet());
+      range.start().forEach(consumer::seek);
+      Map<TopicPartition, Long> remaining = new HashMap<>(range.end());
+      remaining.entrySet().removeIf(e -> range.start().get(e.getKey()) >= e.getValue());
+      while (!remaining.isEmpty()) {
         for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(POLL)) {
+          Long end = remaining.get(new TopicPartition(rec.topic(), rec.partition()));
+          if (end == null || rec.offset() >= end) {
+            continue;
+          }
           try {
             JsonNode review = json.readTree(rec.value());
-            out.put(review.path("eventId").asText(), review.at("/hashes/heatmap").asText());
+            out.put(review.path("eventId").asText(), review);
           } catch (IOException e) {
             // Not a review record; nothing to compare against.
+          }
+        }
+        for (TopicPartition tp : List.copyOf(remaining.keySet())) {
+          if (consumer.position(tp) >= remaining.get(tp)) {
+            remaining.remove(tp);
           }
         }
       }

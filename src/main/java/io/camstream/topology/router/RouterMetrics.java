@@ -40,6 +40,11 @@ final class RouterMetrics {
     registry.counter("camstream.router.dead.lettered", "reason", reason).increment();
   }
 
+  /** A selected event whose id was seen before: {@code same-content} (dropped) or {@code other-content} (DLQ). */
+  void duplicate(String kind) {
+    registry.counter("camstream.router.duplicates", "kind", kind).increment();
+  }
+
   void policyRejected() {
     registry.counter("camstream.router.policies.rejected").increment();
   }

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 /** {@code camstream run --role router}: the {@link RouterTopology} under application id {@code camstream-router}. */
 public final class RouterRole implements Role {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterRole.class);
+
   public static final String NAME = "router";
 
   @Override
@@ -26,8 +28,15 @@ public final class RouterRole implements Role {
   @Override
   public RunningRole start(RoleContext context) {
     CamstreamConfig config = context.config();
-    return RunningRole.streams(NAME, RouterTopology.build(config, context.meters()), streamsProperties(config),
-        context.meters());
+    // Invalid policy records that came while no router ran: restate the last valid value before compaction can
+    // drop it; from the end offset seen here on, the running router does it itself.
+    PolicyTopic.State policies = PolicyTopic.read(config);
+    List<String> restated = PolicyTopic.restateInvalid(config, policies);
+    if (!restated.isEmpty()) {
+      LOG.warn("policy overrides {} had an invalid latest record; restated their last valid values", restated);
+    }
+    return RunningRole.streams(NAME, RouterTopology.build(config, context.meters(), policies.endOffset()),
+        streamsProperties(config), context.meters());
   }
 
   @Override

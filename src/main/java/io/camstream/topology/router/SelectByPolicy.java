@@ -1,6 +1,7 @@
 package io.camstream.topology.router;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camstream.event.EventDigest;
 import io.camstream.event.ExplainRequest;
 import io.camstream.event.InferenceEvent;
 import io.camstream.event.Json;
@@ -22,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Resolves the event's policy (file defaults plus the live overrides in the global policies store), applies it,
- * and sends selected events on as explain requests keyed by lineId. Unselected events end here.
+ * and sends selected events on as explain requests, keyed by eventId to the duplicate check
+ * ({@link DedupEventIds}), which keys them by lineId again. Unselected events end here.
  *
  * <p>A request stays small whatever the event: above {@link #INLINE_MAX_BYTES}, a {@code data:} image is replaced
  * by a {@link SourceRecordRef} to the event record (plus the image's sha256), and a request that is still above
@@ -79,9 +81,13 @@ final class SelectByPolicy implements Processor<byte[], RouterItem, byte[], Obje
     }
     metrics.selected(s.reasons());
     Headers headers = DeadLetters.recordBytes(null, null, record.headers()) > MAX_HEADER_BYTES
-        ? new RecordHeaders() : record.headers();
-    context.forward(new Record<>(e.lineId().getBytes(StandardCharsets.UTF_8), (Object) value, record.timestamp(),
-        headers), RouterTopology.REQUESTS_SINK);
+        ? new RecordHeaders() : new RecordHeaders(record.headers().toArray());
+    context.recordMetadata().ifPresent(m -> headers.add(DedupEventIds.SOURCE_HEADER,
+        DeadLetters.source(m).getBytes(StandardCharsets.UTF_8)));
+    // the duplicate check compares the event as the line sent it, not the request's by-reference copy
+    headers.add(DedupEventIds.DIGEST_HEADER, EventDigest.sha256(e.json()).getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<>(e.eventId().getBytes(StandardCharsets.UTF_8), (Object) value, record.timestamp(),
+        headers), RouterTopology.BY_EVENT_ID_SINK);
   }
 
   /** The event with its data: image replaced by a reference to this very record; null when there is none. */

@@ -13,7 +13,6 @@ import io.camstream.kafka.KafkaFixtureExtension;
 import io.camstream.topology.DeadLetters;
 import io.camstream.topology.RunningRole;
 import io.camstream.topology.replay.Replayer;
-import io.camstream.topology.replay.RouterSelector;
 import io.camstream.topology.router.RouterTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -81,7 +80,8 @@ class ExplainerEndToEndIT {
       phase1.add(cls("e-new", "line-a", "rapidocr_text_rec.jpg", 0.95, true));
       phase1.add(cls("e-audit", "line-audit", "rapidocr_test_without_det.jpg", 0.97, false));
       phase1.add(cls("e-private", "line-private", "rapidocr_text_cls.jpg", 0.30, false));
-      phase1.add(det("e-det", "line-b", 0.30));
+      // title 0.30 and total 0.45 are below the policy's 0.6, the body line is not: two boxes, least confident first
+      phase1.add(det("e-det", "line-b", new double[] {0.30, 0.95, 0.45}, TITLE, BODY, TOTAL));
       phase1.add(record("line-a", "{\"eventId\": \"e-malformed\", ".getBytes(StandardCharsets.UTF_8)));
       phase1.add(cls("e-missing", "line-a", "no-such-image.png", 0.10, false));
       ObjectNode unknown = clsNode("e-unknown-model", "line-a", "textline_en_0.png", 0.10, false);
@@ -117,6 +117,9 @@ class ExplainerEndToEndIT {
     assertThat(reasons(reviews.get("e-det"))).containsExactly("low-confidence");
     assertThat(reviews.get("e-det").get("detections").isArray()).isTrue();
     assertThat(reviews.get("e-det").at("/image/width").asInt()).isEqualTo(640);
+    assertBoxesExplained(reviews.get("e-det"));
+    assertThat(reviews.get("e2-det-b").get("boxes").isNull()).as("no box to target: the whole map").isTrue();
+    assertThat(reviews.get("e2-det-b").at("/explanation/target/kind").asText()).isEqualTo("threshold");
     assertThat(reviews.get("e-private").at("/artifacts/overlay").isNull()).isTrue();
     assertThat(reviews.get("e-private").at("/selection/policy/privacy").asText()).isEqualTo("heatmap-only");
     assertThat(reviews.get("e-low").at("/artifacts/overlay").asText()).startsWith(artifacts.toUri().toString());
@@ -139,15 +142,15 @@ class ExplainerEndToEndIT {
         "e-unknown-model", "router:UNKNOWN_MODEL",
         "e-missing", "explainer:IMAGE_UNREADABLE"));
 
-    // Replay of the test's range under the policy as it is now: line-a is off, so its events are not re-explained;
-    // every other review is, and gives the same heatmap.
+    // Replay of the test's range re-runs the recorded selection: line-a is off by now, yet its events were selected
+    // then and are replayed; every review gives the same heatmap, and e-missing fails again (it has no review).
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     try (Explainer explainer = Explainers.fromConfig(config)) {
-      Replayer.Summary s = new Replayer(config, explainer, RouterSelector.fromConfig(config),
-          new PrintStream(progress, true)).run(new Replayer.Options(t0, t0.plusSeconds(3600), null, null,
+      Replayer.Summary s = new Replayer(config, explainer, new PrintStream(progress, true)).run(new Replayer.Options(t0, t0.plusSeconds(3600), null, null,
               KafkaFixture.tempDir("camstream-e2e-replay-")));
-      assertThat(s.line()).isEqualTo("replayed 4, matched 4/4 heatmap hashes (100.0 %)");
-      assertThat(s.failed()).isZero();
+      assertThat(s.line()).isEqualTo("replayed 6, matched 6/6 heatmap hashes (100.0 %)");
+      assertThat(s.failed()).isEqualTo(1);
+      assertThat(s.mismatches()).isEmpty();
     }
 
     // The same through the command line, as an auditor runs it: summary on stdout, exit code 0.
@@ -164,6 +167,65 @@ class ExplainerEndToEndIT {
         .contains("replayed 2, matched 2/2 heatmap hashes (100.0 %)");
   }
 
+  /** Text lines of doc_synthetic_en.png (as in DetectorIT), in whole pixels. */
+  private static final int[] TITLE = {36, 30, 340, 38};
+  private static final int[] BODY = {36, 92, 420, 24};
+  private static final int[] TOTAL = {356, 380, 250, 28};
+
+  /**
+   * Each selected box has its own box-target explanation with the dense default method: its peak lies on its box,
+   * and its heatmap file (read back independently) puts more heat on its own box than the other box's map does.
+   */
+  private static void assertBoxesExplained(JsonNode review) throws Exception {
+    JsonNode boxes = review.get("boxes");
+    assertThat(boxes.size()).as(review.toString()).isEqualTo(2);
+    assertThat(boxes.get(0).get("detection").asInt()).isEqualTo(0);
+    assertThat(boxes.get(1).get("detection").asInt()).isEqualTo(2);
+    int[][] expected = {TITLE, TOTAL};
+    double[][] mass = new double[2][2];
+    for (int k = 0; k < 2; k++) {
+      JsonNode b = boxes.get(k);
+      assertThat(b.get("method").asText()).isEqualTo("layercam");
+      for (int c = 0; c < 4; c++) {
+        assertThat(b.get("box").get(c).asInt()).isEqualTo(expected[k][c]);
+      }
+      int[] r = expected[k];
+      int px = b.at("/peak/x").asInt();
+      int py = b.at("/peak/y").asInt();
+      assertThat(px >= r[0] - 8 && px < r[0] + r[2] + 8 && py >= r[1] - 8 && py < r[1] + r[3] + 8)
+          .as("box %d peak %d,%d on its line", k, px, py).isTrue();
+      byte[] png = Files.readAllBytes(Path.of(URI.create(b.at("/artifacts/heatmap").asText())));
+      assertThat(b.get("heatmapSha256").asText()).isEqualTo(ExplainerTopologyTest.sha256(png));
+      java.awt.image.BufferedImage heat = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+      for (int j = 0; j < 2; j++) {
+        mass[k][j] = mass(heat, expected[j]);
+      }
+    }
+    assertThat(mass[0][0]).as("title's map on the title vs total's map there").isGreaterThan(mass[1][0]);
+    assertThat(mass[1][1]).as("total's map on the total vs title's map there").isGreaterThan(mass[0][1]);
+    // the first box is the record's own explanation and artifacts
+    assertThat(review.at("/explanation/target/kind").asText()).isEqualTo("box");
+    assertThat(review.at("/artifacts/heatmap").asText()).isEqualTo(boxes.get(0).at("/artifacts/heatmap").asText());
+    assertThat(review.at("/hashes/heatmap").asText()).isEqualTo(boxes.get(0).get("heatmapSha256").asText());
+  }
+
+  /** Sum of the grey heat values inside a box, as a fraction of the whole map's. */
+  private static double mass(java.awt.image.BufferedImage heat, int[] box) {
+    double in = 0;
+    double all = 0;
+    var raster = heat.getRaster();
+    for (int y = 0; y < heat.getHeight(); y++) {
+      for (int x = 0; x < heat.getWidth(); x++) {
+        int v = raster.getSample(x, y, 0);
+        all += v;
+        if (x >= box[0] && x < box[0] + box[2] && y >= box[1] && y < box[1] + box[3]) {
+          in += v;
+        }
+      }
+    }
+    return all == 0 ? 0 : in / all;
+  }
+
   private static List<String> reasons(JsonNode review) {
     List<String> out = new ArrayList<>();
     review.at("/selection/reasons").forEach(r -> out.add(r.asText()));
@@ -176,6 +238,9 @@ class ExplainerEndToEndIT {
     try (Admin admin = kafka.admin()) {
       assertThat(GroupProgress.awaitCaughtUp(admin, config.routerApplicationId(), config.topics().events(),
           Duration.ofSeconds(90))).as("router consumed every event").isTrue();
+      assertThat(GroupProgress.awaitCaughtUp(admin, config.routerApplicationId(),
+          io.camstream.kafka.Topics.requestsByEventId(config), Duration.ofSeconds(90)))
+          .as("router's duplicate check consumed every selected event").isTrue();
       assertThat(GroupProgress.awaitCaughtUp(admin, config.explainerApplicationId(), config.topics().requests(),
           Duration.ofSeconds(90))).as("explainer consumed every request").isTrue();
     }
@@ -250,11 +315,22 @@ class ExplainerEndToEndIT {
   }
 
   private ProducerRecord<byte[], byte[]> det(String id, String line, double confidence) {
-    ObjectNode e = clsNode(id, line, "doc_synthetic_en.png", confidence, false);
+    return det(id, line, new double[] {confidence});
+  }
+
+  /** A detection event; the first {@code boxes.length} detections get those boxes, the others none. */
+  private ProducerRecord<byte[], byte[]> det(String id, String line, double[] confidences, int[]... boxes) {
+    ObjectNode e = clsNode(id, line, "doc_synthetic_en.png", confidences[0], false);
     e.remove("prediction");
     e.putObject("model").put("id", "ocr-db-det").put("version", "3.0");
     e.putObject("image").put("uri", SharedImages.uri("doc_synthetic_en.png")).put("width", 640).put("height", 480);
-    e.putArray("detections").addObject().put("label", "text").put("confidence", confidence);
+    var detections = e.putArray("detections");
+    for (int i = 0; i < confidences.length; i++) {
+      ObjectNode d = detections.addObject().put("label", "text").put("confidence", confidences[i]);
+      if (i < boxes.length) {
+        d.putObject("box").put("x", boxes[i][0]).put("y", boxes[i][1]).put("w", boxes[i][2]).put("h", boxes[i][3]);
+      }
+    }
     return record(line, Json.bytes(e));
   }
 

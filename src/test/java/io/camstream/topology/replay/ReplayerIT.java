@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +65,7 @@ class ReplayerIT {
     Path out = KafkaFixture.tempDir("camstream-replay-");
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     try (Explainer explainer = Explainers.fromConfig(config)) {
-      Replayer replayer = new Replayer(config, explainer, wrapEverything(), new PrintStream(progress, true));
+      Replayer replayer = new Replayer(config, explainer, new PrintStream(progress, true));
       Replayer.Summary s = replayer.run(new Replayer.Options(base.plusSeconds(120), base.plusSeconds(360), null,
           null, out));
       assertThat(s.line()).isEqualTo("replayed 5, matched 5/5 heatmap hashes (100.0 %)");
@@ -95,34 +94,35 @@ class ReplayerIT {
     byte[] key = "line-1".getBytes(StandardCharsets.UTF_8);
     kafka.produce(List.of(new ProducerRecord<>(config.topics().events(), null, ts.toEpochMilli(), key,
         Json.bytes(req.get("event")))));
-    // an "original" review record whose heatmap hash is not what the explainer computes
+    // the recorded request names a method; replay uses it, whatever the policy says now
+    ((ObjectNode) req.get("policy")).put("method", "gradcampp");
+    kafka.produce(List.of(new ProducerRecord<>(config.topics().requests(), null, ts.toEpochMilli(), key,
+        Json.bytes(req))));
+    // an "original" review record (at the event's time, as the explainer writes it) whose heatmap hash is not what
+    // the explainer computes, recorded with another method
     ObjectNode fake = Json.MAPPER.createObjectNode();
     fake.put("eventId", "m-1");
     fake.putObject("hashes").put("heatmap", "0".repeat(64));
-    kafka.produce(List.of(new ProducerRecord<>(config.topics().reviews(), "m-1".getBytes(StandardCharsets.UTF_8),
+    fake.putObject("explanation").put("method", "gradcam");
+    byte[] id = "m-1".getBytes(StandardCharsets.UTF_8);
+    kafka.produce(List.of(new ProducerRecord<>(config.topics().reviews(), null, ts.toEpochMilli(), id,
         Json.bytes(fake))));
+    // a matching-looking record outside the range is not read (only the range of the reviews topic is)
+    ObjectNode later = fake.deepCopy();
+    kafka.produce(List.of(new ProducerRecord<>(config.topics().reviews(), null, ts.plusSeconds(3600).toEpochMilli(),
+        id, Json.bytes(later))));
     try (Explainer explainer = Explainers.fromConfig(config)) {
-      Replayer.Summary s = new Replayer(config, explainer, wrapEverything(), new PrintStream(new ByteArrayOutputStream()))
+      Replayer.Summary s = new Replayer(config, explainer, new PrintStream(new ByteArrayOutputStream()))
           .run(new Replayer.Options(ts, ts, "ocr-textline-cls@2.0", config.topics().reviews() + ".replay", null));
       assertThat(s.line()).isEqualTo("replayed 1, matched 0/1 heatmap hashes (0.0 %)");
       assertThat(s.allMatched()).isFalse();
+      assertThat(s.mismatches()).hasSize(1);
+      assertThat(s.mismatches().get(0).eventId()).isEqualTo("m-1");
+      assertThat(s.mismatches().get(0).reasons()).contains("method-changed", "heatmap-differs");
+      assertThat(s.reasons()).containsEntry("method-changed", 1L);
     }
     // --to-topic: the replayer created the topic and published the replayed record
     assertThat(kafka.readUntil(config.topics().reviews() + ".replay", l -> !l.isEmpty(), Duration.ofSeconds(30)))
         .hasSize(1);
-  }
-
-  /** A selector that selects every event with the policy the request helper uses. */
-  static EventSelector wrapEverything() {
-    return (key, value) -> {
-      try {
-        JsonNode event = Json.tree(value);
-        ObjectNode req = Requests.cls("x", IMAGES[0]);
-        req.set("event", event);
-        return Optional.of(Json.bytes(req));
-      } catch (java.io.IOException e) {
-        return Optional.empty();
-      }
-    };
   }
 }

@@ -58,7 +58,7 @@ class RouterIT {
       batch1.add(rec(events, "L2", ev("bad-image", "L2", 0.2, false, "file:///etc/passwd")));
       batch1.add(rec(events, "L2", ev("no-ts", "L2", 0.2, false, img).replace("\"timestamp\"", "\"ts\"")));
       kafka.produce(batch1);
-      kafka.awaitConsumed(config.routerApplicationId(), events, PATIENCE);
+      awaitRouted(kafka, config);
 
       // Switch line L2 off on the live policies topic and wait until the router's global store has it.
       kafka.produce(List.of(rec(config.topics().policies(), "line:L2", "{\"enableExplain\": false}")));
@@ -68,7 +68,7 @@ class RouterIT {
           rec(events, "L1", ev("low-3", "L1", 0.1, false, img)),
           rec(events, "L2", ev("low-4", "L2", 0.1, false, img)),
           rec(events, "L2", ev("new-4", "L2", 0.99, true, img))));
-      kafka.awaitConsumed(config.routerApplicationId(), events, PATIENCE);
+      awaitRouted(kafka, config);
 
       Map<String, List<String>> requests = new TreeMap<>();
       for (ConsumerRecord<byte[], byte[]> r : kafka.readToEnd(config.topics().requests())) {
@@ -103,6 +103,12 @@ class RouterIT {
           "no-ts", "SCHEMA_VIOLATION"));
       assertThat(router.healthy()).isTrue();
     }
+  }
+
+  /** The router consumed every event, and its duplicate check every selected one. */
+  static void awaitRouted(KafkaFixture kafka, CamstreamConfig config) {
+    kafka.awaitConsumed(config.routerApplicationId(), config.topics().events(), PATIENCE);
+    kafka.awaitConsumed(config.routerApplicationId(), io.camstream.kafka.Topics.requestsByEventId(config), PATIENCE);
   }
 
   private static List<String> withAudit(String id, String reason) {
