@@ -157,6 +157,13 @@ public final class PaddleExplainer implements Explainer {
     rt.program(layer, ModelRuntime.Kind.of(method));
     long t0 = System.nanoTime();
     DecodedImage image = Images.decode(in.imageBytes(), spec.input().maxPixels());
+    int[] box = in.box();
+    if (box != null && (box[0] >= image.width() || box[1] >= image.height() || box[0] + box[2] <= 0
+        || box[1] + box[3] <= 0)) {
+      // an empty mask would give an all-zero map that looks like an explanation
+      throw new ExplainException(Reason.BAD_TARGET, "box " + box[0] + "," + box[1] + "," + box[2] + "," + box[3]
+          + " lies outside the " + image.width() + "x" + image.height() + " image");
+    }
     Preprocessor.Prepared p = rt.preprocessor().prepare(image);
     return new Job(index, in, rt, layer, method, image, p, (System.nanoTime() - t0) / 1e6);
   }

@@ -71,4 +71,15 @@ class DetectorIT {
     assertThat(new Rectangle(total[0] - 8, total[1] - 8, total[2] + 16, total[3] + 16).contains(e.peak().x(),
         e.peak().y())).as("peak %s on the Total line", e.peak()).isTrue();
   }
+
+  @Test
+  void aBoxOutsideTheImageIsABadTargetNotAnEmptyMap() throws Exception {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> explainer.explain(new ExplainInput("ocr-db-det",
+            Shared.imageBytes("doc_synthetic_en.png"), "doc", null, "layercam", null, new int[] {700, 10, 50, 20},
+            null, true)))
+        .isInstanceOf(io.camstream.explain.ExplainException.class)
+        .hasMessageContaining("outside the 640x480 image")
+        .extracting(e -> ((io.camstream.explain.ExplainException) e).reason())
+        .isEqualTo(io.camstream.explain.ExplainException.Reason.BAD_TARGET);
+  }
 }

@@ -131,7 +131,8 @@ public final class Replayer {
    *
    * @param eventId the event
    * @param reasons {@code no-original}, {@code failed:<REASON>}, {@code model-sha256-changed},
-   *     {@code method-changed}, {@code layer-changed}, {@code device-changed}, {@code version-changed}, and
+   *     {@code method-changed}, {@code layer-changed}, {@code engine-changed}, {@code device-changed},
+   *     {@code version-changed}, and
    *     {@code heatmap-differs} when the hashes differ
    */
   public record Mismatch(String eventId, List<String> reasons) {}
@@ -229,6 +230,10 @@ public final class Replayer {
     }
     if (!original.at("/explanation/layer").equals(replayed.at("/explanation/layer"))) {
       out.add("layer-changed");
+    }
+    // the backend (e.g. paddle or a compiled graph), where the record names one
+    if (!original.at("/explainer/engine").equals(replayed.at("/explainer/engine"))) {
+      out.add("engine-changed");
     }
     if (!original.at("/explainer/device").equals(replayed.at("/explainer/device"))) {
       out.add("device-changed");
