@@ -94,6 +94,9 @@ public final class EnginePool implements Explainer {
   private final AtomicInteger restarts = new AtomicInteger();
   private final AtomicInteger busy = new AtomicInteger();
   private final AtomicLong everReady = new AtomicLong();
+  /** Transport cost: wall time of a call minus the worker's own time, summed over batches (microseconds). */
+  private final AtomicLong ipcMicros = new AtomicLong();
+  private final AtomicLong answered = new AtomicLong();
   /** Exponentially weighted ms per image, from warm-ups and batches; seeds every deadline. */
   private volatile double msPerImage = 1000;
   private volatile String fatal;
@@ -177,6 +180,15 @@ public final class EnginePool implements Explainer {
   /** Pids of the live worker processes (for operators and fault-injection tests). */
   public List<Long> pids() {
     return live.stream().map(WorkerProcess::pid).sorted().toList();
+  }
+
+  /**
+   * Mean transport cost per answered batch, in ms: the call's wall time minus the time the worker spent in its
+   * engine, i.e. framing, the socket both ways and decoding the answer (PNGs and JSON).
+   */
+  public double ipcMsPerBatch() {
+    long n = answered.get();
+    return n == 0 ? 0 : ipcMicros.get() / 1000.0 / n;
   }
 
   /** Current per-image estimate, in ms. */
@@ -281,6 +293,8 @@ public final class EnginePool implements Explainer {
       if (!newProgram) {
         msPerImage = 0.8 * msPerImage + 0.2 * (wallMs / batch.size());
       }
+      ipcMicros.addAndGet(Math.round(Math.max(0, wallMs - answer.workerMs()) * 1000));
+      answered.incrementAndGet();
       LOG.debug("worker {}: {} images in {} ms ({} ms in the engine)", w.name, batch.size(), wallMs,
           answer.workerMs());
     } catch (WorkerProcess.Died d) {

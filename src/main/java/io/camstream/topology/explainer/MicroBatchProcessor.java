@@ -207,6 +207,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     metrics.bufferChanged(-batch.size());
     metrics.progress(context.currentSystemTimeMs());
     oldestMs = pending > 0 ? oldestRemaining() : now;
+    if (pending >= batchMax) {
+      arm(); // saturated: the next batch goes out at the next tick
+    }
   }
 
   private long oldestRemaining() {

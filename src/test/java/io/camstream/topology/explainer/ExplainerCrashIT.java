@@ -56,6 +56,9 @@ class ExplainerCrashIT {
     overrides.put(CamstreamConfig.MODELS_DIR_CONFIG, models.toString());
     // A static member's partitions move on after the session timeout (the broker's minimum), not the 45 s default.
     overrides.put(CamstreamConfig.STREAMS_PREFIX + "consumer.session.timeout.ms", 6000);
+    // The dead instance's open transaction blocks read_committed readers (the survivor's changelog restore
+    // included) until the coordinator aborts it: after this timeout, found by its scan every 10 s.
+    overrides.put(CamstreamConfig.STREAMS_PREFIX + "producer.transaction.timeout.ms", 10000);
     CamstreamConfig config = kafka.config(overrides);
     Path configFile = writeConfig(config);
 
@@ -98,7 +101,7 @@ class ExplainerCrashIT {
       kafka.readUntil(config.topics().reviews(), l -> l.stream()
           .anyMatch(r -> orphaned.contains(new String(r.key(), StandardCharsets.UTF_8))), Duration.ofSeconds(120));
       System.out.printf("kill -9 of explainer a: first review of a request it owned came %.1f s later "
-          + "(session timeout 6 s)%n", (System.nanoTime() - killedAt) / 1e9);
+          + "(session timeout 6 s, transaction timeout 10 s)%n", (System.nanoTime() - killedAt) / 1e9);
     }
     try (Admin admin = kafka.admin()) {
       assertThat(GroupProgress.awaitCaughtUp(admin, config.explainerApplicationId(), config.topics().requests(),
@@ -164,7 +167,7 @@ class ExplainerCrashIT {
         Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The worker sleeps a little per batch, so the kill lands while requests are still pending.
     List<String> cmd = List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
-        "-Dcamstream.worker.faults=enabled", "-Dcamstream.worker.fault.delay.ms=400",
+        "-Dcamstream.worker.faults=enabled", "-Dcamstream.worker.fault.delay.ms=300",
         "-Dcamstream.shared=" + SharedImages.dir().getParent(),
         "-cp", System.getProperty("java.class.path"), ExplainerChild.class.getName(), configFile.toString(), name,
         KafkaFixture.tempDir("camstream-crash-data-" + name + "-").toString());
