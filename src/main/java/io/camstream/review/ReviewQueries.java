@@ -1,12 +1,12 @@
 package io.camstream.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.camstream.attention.AttentionSampler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KeyValue;
@@ -19,9 +19,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ReviewQueries {
 
-  private static final Comparator<JsonNode> NEWEST_FIRST = Comparator
-      .comparing((JsonNode r) -> AttentionSampler.eventTime(r).orElse(Long.MIN_VALUE)).reversed()
-      .thenComparing(r -> r.path("eventId").asText());
+  static final int MAX_SCAN = 20_000;
 
   private final ReviewStores stores;
   private final Map<String, JsonNode> ledger = new ConcurrentHashMap<>();
@@ -67,48 +65,104 @@ public final class ReviewQueries {
     ledger.remove(eventId, decision);
   }
 
-  /** Open reviews (no decision yet) that pass the filter, newest event first, at most {@code limit}. */
-  public List<JsonNode> open(ReviewFilter filter, int limit) {
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode r : openReviews()) {
-      if (filter.matches(r)) {
-        out.add(r);
+  /** One page of the queue: summaries newest first, and the cursor of the next page (null at the end). */
+  public record Page(List<JsonNode> items, String nextCursor) {}
+
+  /**
+   * Open reviews (no decision yet) that pass the filter, newest event first, at most {@code limit}, starting
+   * after {@code cursor} (an index key from the previous page; null for the first page). A reverse range scan of
+   * the index, merged across partitions: the cost is the entries looked at, not the size of the store. A filter
+   * that matches little stops after {@value #MAX_SCAN} entries and hands back a cursor to go on from.
+   */
+  public Page page(ReviewFilter filter, int limit, String cursor) {
+    ledger.keySet().removeIf(id -> stores.decisions().get(id) != null); // the topic has them now
+    List<KeyValueIterator<String, String>> its = new ArrayList<>();
+    try {
+      PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::key).reversed());
+      for (ReadOnlyKeyValueStore<String, String> store : stores.openIndex()) {
+        KeyValueIterator<String, String> it = cursor == null ? store.reverseAll() : store.reverseRange(null, cursor);
+        its.add(it);
+        Head.next(it).ifPresent(heads::add);
       }
+      List<JsonNode> out = new ArrayList<>();
+      int scanned = 0;
+      String last = null;
+      while (!heads.isEmpty() && out.size() < limit && scanned < MAX_SCAN) {
+        Head h = heads.poll();
+        Head.next(h.it()).ifPresent(heads::add);
+        if (h.key().equals(cursor)) {
+          continue; // the range is inclusive; the cursor's entry was on the previous page
+        }
+        scanned++;
+        last = h.key();
+        String eventId = OpenIndex.eventId(h.key());
+        if (ledger.containsKey(eventId)) {
+          continue; // decided here, not yet back from the topic
+        }
+        Json.object(h.value()).filter(filter::matches).ifPresent(out::add);
+      }
+      return new Page(out, heads.isEmpty() ? null : last);
+    } finally {
+      its.forEach(KeyValueIterator::close);
     }
-    out.sort(NEWEST_FIRST);
-    return out.size() > limit ? out.subList(0, limit) : out;
+  }
+
+  /** The queue's first page. */
+  public List<JsonNode> open(ReviewFilter filter, int limit) {
+    return page(filter, limit, null).items();
   }
 
   /** Distinct lines, models, classes and reasons of the open reviews, sorted, for the queue's filter lists. */
   public Facets facets() {
     Facets f = new Facets(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
-    for (JsonNode r : openReviews()) {
-      f.lines().add(r.path("lineId").asText(""));
-      f.models().add(r.path("model").path("id").asText(""));
-      f.classes().add(AttentionSampler.classLabel(r));
-      f.reasons().addAll(ReviewFilter.reasons(r));
+    try (KeyValueIterator<String, String> it = stores.facets().all()) {
+      it.forEachRemaining(kv -> OpenIndex.facet(kv.key).ifPresent(kindValue -> {
+        switch (kindValue[0]) {
+          case "line" -> f.lines().add(kindValue[1]);
+          case "model" -> f.models().add(kindValue[1]);
+          case "class" -> f.classes().add(kindValue[1]);
+          case "reason" -> f.reasons().add(kindValue[1]);
+          default -> { }
+        }
+      }));
     }
-    f.lines().remove("");
-    f.models().remove("");
     return f;
   }
 
-  private List<JsonNode> openReviews() {
-    List<JsonNode> out = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, String> decided = stores.decisions();
-    try (KeyValueIterator<String, String> it = stores.reviews().all()) {
+  /** Open reviews in the index, over all partitions. */
+  public long openCount() {
+    long n = 0;
+    try (KeyValueIterator<String, String> it = stores.facets().prefixScan(OpenIndex.TOTAL,
+        new org.apache.kafka.common.serialization.StringSerializer())) {
       while (it.hasNext()) {
         KeyValue<String, String> kv = it.next();
-        if (decided.get(kv.key) != null) {
-          ledger.remove(kv.key); // the topic has it now; the ledger only bridges the gap
-          continue;
-        }
-        if (!ledger.containsKey(kv.key)) {
-          Json.object(kv.value).ifPresent(out::add);
+        if (kv.key.equals(OpenIndex.TOTAL)) {
+          n += Long.parseLong(kv.value);
         }
       }
     }
-    return out;
+    return n;
+  }
+
+  /** True when the review is in the open index (not decided, not past artifact retention). */
+  public boolean isOpen(JsonNode review) {
+    String key = OpenIndex.key(review);
+    for (ReadOnlyKeyValueStore<String, String> store : stores.openIndex()) {
+      if (store.get(key) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private record Head(String key, String value, KeyValueIterator<String, String> it) {
+    static Optional<Head> next(KeyValueIterator<String, String> it) {
+      if (!it.hasNext()) {
+        return Optional.empty();
+      }
+      KeyValue<String, String> kv = it.next();
+      return Optional.of(new Head(kv.key, kv.value, it));
+    }
   }
 
   /** Filter choices. */

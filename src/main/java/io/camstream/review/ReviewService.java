@@ -53,7 +53,8 @@ public final class ReviewService implements RunningRole.OnStreams {
     token = settings.token();
     AttentionSettings attention = AttentionSettings.from(config);
     ReviewFeed feed = new ReviewFeed();
-    streams = new KafkaStreams(ReviewTopology.build(settings, attention, feed),
+    streams = new KafkaStreams(
+        ReviewTopology.build(settings, attention, feed, ReviewTopology.Retention.from(config)),
         config.streamsProperties(config.reviewApplicationId()));
     // Pages that found the stores loading refresh when they become queryable.
     streams.setStateListener((now, before) -> {
@@ -71,7 +72,7 @@ public final class ReviewService implements RunningRole.OnStreams {
     p.put(ProducerConfig.CLIENT_ID_CONFIG, config.reviewApplicationId() + "-decisions");
     producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     String decisionsTopic = settings.decisionsTopic();
-    ReviewQueries queries = new ReviewQueries(new StreamsStores(streams));
+    ReviewQueries queries = new ReviewQueries(new StreamsStores(streams, settings.reviewsTopic()));
     DecisionService decisions = new DecisionService(queries,
         (eventId, json) -> producer.send(new ProducerRecord<>(decisionsTopic, eventId, json)).get(30,
             TimeUnit.SECONDS),
@@ -140,7 +141,7 @@ public final class ReviewService implements RunningRole.OnStreams {
   }
 
   /** The stores of the running Streams app. */
-  private record StreamsStores(KafkaStreams streams) implements ReviewStores {
+  private record StreamsStores(KafkaStreams streams, String reviewsTopic) implements ReviewStores {
     @Override
     public ReadOnlyKeyValueStore<String, String> reviews() {
       return streams.store(StoreQueryParameters.fromNameAndType(ReviewTopology.REVIEWS_STORE,
@@ -151,6 +152,33 @@ public final class ReviewService implements RunningRole.OnStreams {
     public ReadOnlyKeyValueStore<String, String> decisions() {
       return streams.store(StoreQueryParameters.fromNameAndType(ReviewTopology.DECISIONS_STORE,
           QueryableStoreTypes.keyValueStore()));
+    }
+
+    @Override
+    public List<ReadOnlyKeyValueStore<String, String>> openIndex() {
+      List<ReadOnlyKeyValueStore<String, String>> out = new java.util.ArrayList<>();
+      for (int p : partitions()) {
+        out.add(streams.store(StoreQueryParameters.fromNameAndType(ReviewTopology.OPEN_STORE,
+            QueryableStoreTypes.<String, String>keyValueStore()).withPartition(p)));
+      }
+      return out;
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<String, String> facets() {
+      return streams.store(StoreQueryParameters.fromNameAndType(ReviewTopology.FACETS_STORE,
+          QueryableStoreTypes.keyValueStore()));
+    }
+
+    /** The reviews-topic partitions this instance's active tasks hold (the index is partitioned like them). */
+    private java.util.SortedSet<Integer> partitions() {
+      java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+      streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> task.topicPartitions()
+          .stream().filter(tp -> tp.topic().equals(reviewsTopic)).forEach(tp -> out.add(tp.partition()))));
+      if (out.isEmpty()) {
+        throw new org.apache.kafka.streams.errors.InvalidStateStoreException("no review partitions assigned yet");
+      }
+      return out;
     }
 
     @Override

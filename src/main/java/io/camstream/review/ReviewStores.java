@@ -17,6 +17,15 @@ public interface ReviewStores {
   /** Decision record JSON by eventId (the first decision for an event). */
   ReadOnlyKeyValueStore<String, String> decisions();
 
+  /**
+   * The open-review index ({@link OpenIndex}), one store per local partition: each is in key (time) order, and
+   * the queue merges them.
+   */
+  java.util.List<ReadOnlyKeyValueStore<String, String>> openIndex();
+
+  /** Open-review counts per facet value ({@link OpenIndex}), summed over partitions by the reader. */
+  ReadOnlyKeyValueStore<String, String> facets();
+
   /** Attention aggregates of one window size (hourly, daily) by encoded key and window start. */
   ReadOnlyWindowStore<String, AttentionWindow> attention(String windowName);
 }

@@ -58,12 +58,19 @@ final class ApiHandler {
     Map<String, String> q = Http.query(ex);
     ReviewFilter f = new ReviewFilter(q.get("line"), q.get("model"), q.get("class"), q.get("reason"));
     int limit = intParam(q, "limit", DEFAULT_LIMIT);
+    String cursor = q.get("cursor");
+    if (cursor != null && (cursor.length() > 600 || !cursor.matches("\\d{15}/.*"))) {
+      throw new Http.Failure(400, "cursor must be a nextCursor from an earlier page");
+    }
     long version = feed.version();
+    ReviewQueries.Page page = queries.page(f, limit, cursor);
     ObjectNode body = Json.MAPPER.createObjectNode();
     ArrayNode items = body.putArray("items");
-    for (JsonNode r : queries.open(f, limit)) {
+    for (JsonNode r : page.items()) {
       items.add(summary(r));
     }
+    body.put("nextCursor", page.nextCursor());
+    body.put("open", queries.openCount());
     ReviewQueries.Facets facets = queries.facets();
     ObjectNode fc = body.putObject("facets");
     facets.lines().forEach(fc.putArray("lines")::add);
@@ -105,8 +112,14 @@ final class ApiHandler {
     }
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("review", r.get());
-    body.set("decision", queries.decision(eventId).orElse(null));
-    body.set("links", files.links(r.get()));
+    Optional<JsonNode> decision = queries.decision(eventId);
+    body.set("decision", decision.orElse(null));
+    ObjectNode links = files.links(r.get());
+    body.set("links", links);
+    // decided; open; or out of the queue because its pictures passed artifact retention (or were deleted)
+    boolean gone = files.artifactsGone(r.get());
+    body.put("state", decision.isPresent() ? "decided" : gone || !queries.isOpen(r.get()) ? "artifacts-expired"
+        : "open");
     Http.json(ex, 200, body);
   }
 

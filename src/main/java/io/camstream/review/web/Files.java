@@ -46,10 +46,24 @@ final class Files {
     return l;
   }
 
-  /** {@code /artifacts/<relative path>} for a {@code file:} URI inside the artifacts directory, else null. */
+  /** True when the record names a heat map or overlay in the artifacts directory that no longer exists. */
+  boolean artifactsGone(JsonNode review) {
+    for (String kind : new String[] {"heatmap", "overlay"}) {
+      Optional<Path> p = fileUri(review.path("artifacts").path(kind).asText(null));
+      if (p.isPresent() && p.get().startsWith(artifactsDir) && !java.nio.file.Files.exists(p.get())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code /artifacts/<relative path>} for a {@code file:} URI of an existing file inside the artifacts directory,
+   * else null (a deleted artifact gets no link).
+   */
   String artifactLink(String uri) {
     Optional<Path> p = fileUri(uri);
-    if (p.isEmpty() || !p.get().startsWith(artifactsDir)) {
+    if (p.isEmpty() || !p.get().startsWith(artifactsDir) || !java.nio.file.Files.exists(p.get())) {
       return null;
     }
     StringBuilder b = new StringBuilder("/artifacts");

@@ -101,6 +101,16 @@ class ReviewServerTest {
       }
 
       @Override
+      public List<ReadOnlyKeyValueStore<String, String>> openIndex() {
+        return List.of(driver.getKeyValueStore(ReviewTopology.OPEN_STORE));
+      }
+
+      @Override
+      public ReadOnlyKeyValueStore<String, String> facets() {
+        return driver.getKeyValueStore(ReviewTopology.FACETS_STORE);
+      }
+
+      @Override
       public ReadOnlyWindowStore<String, AttentionWindow> attention(String windowName) {
         return driver.getWindowStore("attention-" + windowName);
       }
@@ -488,5 +498,54 @@ class ReviewServerTest {
     JsonNode who = json(get("/api/whoami", "X-Forwarded-User", "carol"));
     assertThat(who.get("name").asText()).isEqualTo("carol");
     assertThat(who.get("source").asText()).isEqualTo("proxy");
+  }
+
+  @Test
+  void queuePagesWithACursorOverTheOpenIndex() throws Exception {
+    for (int i = 0; i < 25; i++) {
+      reviews.pipeInput("p" + i, Reviews.review("p" + i).at(Instant.parse("2026-11-28T10:00:00Z").plusSeconds(i))
+          .line(i % 2 == 0 ? "even" : "odd").json());
+    }
+    decisionsIn.pipeInput("p24", "{\"eventId\":\"p24\",\"decision\":\"confirm\",\"reviewer\":\"ana\"}");
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonNode page = json(authed("/api/reviews?limit=10" + (cursor == null ? "" : "&cursor="
+          + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8))));
+      assertThat(page.get("open").asInt()).isEqualTo(24);
+      page.get("items").forEach(n -> seen.add(n.get("eventId").asText()));
+      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+      pages++;
+    } while (cursor != null);
+    List<String> expected = new ArrayList<>();
+    for (int i = 23; i >= 0; i--) {
+      expected.add("p" + i);
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+    assertThat(pages).isEqualTo(3);
+    assertThat(json(authed("/api/reviews?line=odd&limit=5")).get("items")).extracting(n -> n.get("eventId").asText())
+        .containsExactly("p23", "p21", "p19", "p17", "p15");
+    assertThat(json(authed("/api/reviews")).get("facets").get("lines")).extracting(JsonNode::asText)
+        .containsExactly("even", "odd");
+    assertThat(authed("/api/reviews?cursor=nope").statusCode()).isEqualTo(400);
+    // a replayed record with a new time moves in the index instead of appearing twice
+    reviews.pipeInput("p0", Reviews.review("p0").at(Instant.parse("2026-11-28T12:00:00Z")).line("even").json());
+    JsonNode again = json(authed("/api/reviews?limit=2"));
+    assertThat(again.get("items")).extracting(n -> n.get("eventId").asText()).containsExactly("p0", "p23");
+    assertThat(again.get("open").asInt()).isEqualTo(24);
+    assertThat(json(authed("/api/reviews/p24")).get("state").asText()).isEqualTo("decided");
+    assertThat(json(authed("/api/reviews/p1")).get("state").asText()).isEqualTo("open");
+  }
+
+  @Test
+  void reviewsWhoseArtifactsAreGoneSaySo() throws Exception {
+    Path heat = png(artifacts, "g-heat.png", 4, 4);
+    reviews.pipeInput("g1", Reviews.review("g1").files(null, null, heat.toUri().toString()).json());
+    assertThat(json(authed("/api/reviews/g1")).get("state").asText()).isEqualTo("open");
+    Files.delete(heat);
+    JsonNode gone = json(authed("/api/reviews/g1"));
+    assertThat(gone.get("state").asText()).isEqualTo("artifacts-expired");
+    assertThat(gone.get("links").get("heatmap").isNull()).isTrue();
   }
 }
