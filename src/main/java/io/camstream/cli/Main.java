@@ -36,7 +36,20 @@ public final class Main implements Runnable {
 
   /** Built in one place so tests run commands exactly as the launcher does. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    CommandLine cl = new CommandLine(new Main());
+    // model, spec and layer errors reach the user as one line, never as a stack trace
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      cmd.getErr().println("camstream " + cmd.getCommandName() + ": " + oneLine(ex));
+      cmd.getErr().flush();
+      return 1;
+    });
+    return cl;
+  }
+
+  static String oneLine(Throwable ex) {
+    String m = ex instanceof io.camstream.explain.ExplainException e ? e.line()
+        : ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+    return m.strip().replaceAll("\\s*\\R\\s*", " | ");
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.camstream.model.ProgramGraph;
 import io.camstream.model.ProgramIO;
 import io.camstream.model.UnknownLayerException;
 import io.camstream.model.SpecMismatchException;
+import io.camstream.model.TargetFinder;
 import io.camstream.model.grad.OpVariantException;
 import io.camstream.model.grad.UnsupportedOpException;
 import io.camstream.explain.ExplainException;
@@ -56,6 +57,7 @@ public final class ModelRuntime implements AutoCloseable {
   private final Map<String, Loaded> programs = new HashMap<>();
   /** True when newer-exporter op variants were rewritten: the model as shipped does not run in Paddle 2.3. */
   private final boolean rewritten;
+  private final TargetFinder.Targets targets;
 
   /**
    * A generated program loaded on every device, on one engine.
@@ -70,7 +72,6 @@ public final class ModelRuntime implements AutoCloseable {
   private Map<String, io.camstream.model.Tensor> params;
 
   public ModelRuntime(ModelSpec spec, Path sharedDir, EngineOptions options) throws IOException {
-    this.spec = spec;
     this.modelDir = spec.modelDir(sharedDir);
     Path pdmodel = modelDir.resolve(spec.files().model());
     if (!Files.isRegularFile(pdmodel) || !Files.isRegularFile(modelDir.resolve(spec.files().params()))) {
@@ -78,17 +79,31 @@ public final class ModelRuntime implements AutoCloseable {
           + " (set -Dcamstream.shared or CAMSTREAM_SHARED, or run `camstream models fetch`)");
     }
     this.sha256 = ProgramCache.sha256(pdmodel);
-    io.camstream.model.proto.Framework.ProgramDesc read = ProgramIO.read(pdmodel);
+    io.camstream.model.proto.Framework.ProgramDesc read;
+    try {
+      read = ProgramIO.read(pdmodel);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("model file " + pdmodel + " is not a Paddle program (" + e.getMessage()
+          + "); point files.model at the exported .pdmodel", e);
+    }
     io.camstream.model.proto.Framework.ProgramDesc runnable = OpVariants.normalise(read);
     this.rewritten = runnable != read;
     this.graph = new ProgramGraph(runnable);
+    try {
+      this.targets = TargetFinder.find(graph, spec.task(), spec.output(), spec.logits());
+    } catch (SpecMismatchException e) {
+      throw new IOException("model spec " + (spec.specFile() == null ? spec.key() : spec.specFile()) + ": "
+          + e.getMessage(), e);
+    }
+    this.spec = spec.withTargets(targets.task(), targets.output(), targets.logits());
     this.preprocessor = new Preprocessor(spec.input());
     this.cache = new ProgramCache(options.cacheRoot());
     this.options = options;
-    graph.var(spec.output());
-    if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
-      graph.var(spec.logits());
-    }
+  }
+
+  /** How the task, output and logits were found (from the spec or from the program). */
+  public TargetFinder.Targets targets() {
+    return targets;
   }
 
   public ModelSpec spec() {

@@ -54,7 +54,11 @@ public record ModelSpec(
 
     @com.fasterxml.jackson.annotation.JsonCreator
     static Task parse(String s) {
-      return valueOf(s.trim().toUpperCase(Locale.ROOT));
+      try {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("must be classification or dense, not '" + s + "'");
+      }
     }
   }
 
@@ -113,6 +117,15 @@ public record ModelSpec(
     ModelSpec raw;
     try {
       raw = YAML.readValue(specFile.toFile(), ModelSpec.class);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      // one line: the key, what is wrong with it, and where
+      String key = e.getPath().stream()
+          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(java.util.stream.Collectors.joining("."));
+      String why = e.getCause() instanceof IllegalArgumentException ia ? ia.getMessage() : e.getOriginalMessage();
+      String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new IOException("model spec " + specFile + ": " + (key.isEmpty() ? "" : "key " + key + " ") + why
+          + at, e);
     } catch (IOException | IllegalArgumentException e) {
       throw new IOException("model spec " + specFile + " is invalid: " + e.getMessage(), e);
     }
@@ -135,10 +148,8 @@ public record ModelSpec(
     if (id == null) missing.append(" id");
     if (version == null) missing.append(" version");
     if (files == null || files.dir() == null) missing.append(" files.dir");
-    if (task == null) missing.append(" task");
     if (input == null) missing.append(" input");
-    if (output == null) missing.append(" output");
-    if (task == Task.CLASSIFICATION && logits == null) missing.append(" logits");
+    // task, output and logits may be left out: TargetFinder reads them from the program
     if (!missing.isEmpty()) {
       throw new IOException("model spec " + specFile + " lacks:" + missing);
     }
@@ -146,6 +157,12 @@ public record ModelSpec(
       throw new IOException("model spec " + specFile + ": engine must be one of " + ENGINES + ", not '" + engine + "'");
     }
     return this;
+  }
+
+  /** This spec with the task and target variables the program gave (see {@link TargetFinder}). */
+  public ModelSpec withTargets(Task task, String output, String logits) {
+    return new ModelSpec(id, version, files, task, input, labels, output, logits, targetLayer, method, source,
+        specFile);
   }
 
   /** {@code id@version}, the key records and caches use. */

@@ -1,0 +1,90 @@
+package io.camstream.model;
+
+import io.camstream.model.proto.Framework.OpDesc;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds what a spec may leave out: the output (the program's only fetch), the task and the logits (the input of
+ * the final softmax, or of the final sigmoid for multi-label classifiers and dense maps), by walking back from the
+ * output through ops that only rearrange or rescale values. Whatever the spec names wins.
+ */
+public final class TargetFinder {
+
+  /** Ops between the logits' activation and the fetched output that exporters add (scale x1, reshape, ...). */
+  private static final Set<String> PASS_THROUGH = Set.of("scale", "dropout", "reshape2", "reshape",
+      "flatten_contiguous_range", "flatten", "squeeze2", "squeeze", "unsqueeze2", "unsqueeze", "transpose2",
+      "transpose", "assign");
+
+  /** The resolved targets and how they were found, for {@code camstream layers}. */
+  public record Targets(ModelSpec.Task task, String output, String logits, String how) {}
+
+  private TargetFinder() {}
+
+  public static Targets find(ProgramGraph g, ModelSpec.Task task, String output, String logits) {
+    String out = output != null ? checked(g, output, "output") : onlyFetch(g);
+    String given = logits != null ? checked(g, logits, "logits") : null;
+    String found = null;
+    String activation = null;
+    String v = out;
+    for (int guard = 0; guard < 64; guard++) {
+      int p = g.producerOf(v);
+      if (p < 0) {
+        break;
+      }
+      OpDesc op = g.ops().get(p);
+      List<String> x = Ops.args(op, true, "X");
+      if (x.size() != 1) {
+        break;
+      }
+      if (op.getType().equals("softmax") || op.getType().equals("sigmoid")) {
+        found = x.get(0);
+        activation = op.getType();
+        break;
+      }
+      if (!PASS_THROUGH.contains(op.getType())) {
+        break;
+      }
+      v = x.get(0);
+    }
+    int outRank = g.dims(out).length;
+    ModelSpec.Task t = task != null ? task
+        : given != null ? ModelSpec.Task.CLASSIFICATION
+        : outRank == 4 ? ModelSpec.Task.DENSE
+        : outRank == 2 ? ModelSpec.Task.CLASSIFICATION
+        : null;
+    if (t == null) {
+      throw new SpecMismatchException("output '" + out + "' has dims " + Arrays.toString(g.dims(out))
+          + ": cannot tell the task; set task (classification or dense) and logits in the spec");
+    }
+    if (t == ModelSpec.Task.DENSE) {
+      return new Targets(t, out, null, output == null ? "output: the program's fetch, dense map" : "from the spec");
+    }
+    String l = given != null ? given : found != null ? found : out;
+    if (g.dims(l).length != 2) {
+      throw new SpecMismatchException("logits '" + l + "' has dims " + Arrays.toString(g.dims(l))
+          + ", not [N,K]; set logits in the spec to the class scores before the final softmax");
+    }
+    String how = given != null ? "logits from the spec"
+        : found != null ? "logits: input of the final " + activation
+        : "logits: the output itself (no softmax or sigmoid before it)";
+    return new Targets(t, out, l, how);
+  }
+
+  private static String checked(ProgramGraph g, String var, String key) {
+    if (!g.hasVar(var)) {
+      throw new SpecMismatchException(key + " '" + var + "' is not a variable of the program (fetched: "
+          + g.fetches() + "); fix " + key + " or leave it out to have it found");
+    }
+    return var;
+  }
+
+  private static String onlyFetch(ProgramGraph g) {
+    List<String> floats = g.fetches().stream().filter(g::isFloatTensor).toList();
+    if (floats.size() != 1) {
+      throw new SpecMismatchException("the program fetches " + g.fetches() + ": set output to the one to explain");
+    }
+    return floats.get(0);
+  }
+}
