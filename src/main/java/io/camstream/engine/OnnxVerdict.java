@@ -38,7 +38,7 @@ record OnnxVerdict(Path onnxFile, String reason) {
    */
   static OnnxVerdict of(Path dir, ExplainProgram p, Map<String, long[]> feedDims, Map<String, Tensor> params,
       List<Blob> sample, PaddleLoader paddle, int threads) throws IOException {
-    Path file = dir.resolve("model.onnx");
+    Path file = dir.resolve("model-v" + PaddleToOnnx.VERSION + ".onnx");
     Path record = dir.resolve("onnx-verdict-v" + PaddleToOnnx.VERSION);
     if (Files.exists(record)) {
       String v = Files.readString(record, StandardCharsets.UTF_8).strip();
@@ -48,7 +48,7 @@ record OnnxVerdict(Path onnxFile, String reason) {
     OnnxVerdict verdict;
     try {
       ModelProto m = PaddleToOnnx.compile(p.program(), feedDims, p.fetches(), params);
-      Path tmp = dir.resolve("model.onnx." + ProcessHandle.current().pid() + ".tmp");
+      Path tmp = dir.resolve(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
       Files.write(tmp, m.toByteArray());
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);

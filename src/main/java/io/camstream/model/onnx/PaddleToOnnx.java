@@ -32,7 +32,7 @@ public final class PaddleToOnnx {
   /** Opset 17: an opset 18 export exceeded 1e-4 on the detector (see notes); 17 agrees to 6e-5. */
   public static final int OPSET = 17;
   /** Bumped whenever a translation changes, so cached verdicts of older graphs are not reused. */
-  public static final String VERSION = "4";
+  public static final String VERSION = "5";
 
   private final ProgramDesc program;
   private final Map<String, Tensor> params;
@@ -586,6 +586,9 @@ public final class PaddleToOnnx {
       case "hard_sigmoid" -> g.op("HardSigmoid", x, "alpha", floatOf(op, "slope", 0.2f), "beta",
           floatOf(op, "offset", 0.5f));
       case "hard_swish" -> {
+        if (floatOf(op, "offset", 3f) == 3f && floatOf(op, "threshold", 6f) == 6f && floatOf(op, "scale", 6f) == 6f) {
+          yield g.op("HardSwish", x); // one fused kernel: the four-op form costs the detector ~20 % on ORT
+        }
         String clip = g.op("Clip", List.of(g.op("Add", List.of(x, g.scalar(floatOf(op, "offset", 3f)))),
             g.scalar(0f), g.scalar(floatOf(op, "threshold", 6f))));
         yield g.op("Div", List.of(g.op("Mul", List.of(x, clip)), g.scalar(floatOf(op, "scale", 6f))));
