@@ -232,7 +232,7 @@ public final class ModelRuntime implements AutoCloseable {
   }
 
   /**
-   * The verification input: the trial size, a fixed pseudo-random image, the predicted class (classifier) or the
+   * The verification input: the trial size, a fixed synthetic text-like image, the predicted class (classifier) or the
    * whole map plus the pixels above the default threshold (dense), so every gradient path is exercised.
    */
   private List<Blob> sample(ExplainProgram p) {
@@ -256,7 +256,7 @@ public final class ModelRuntime implements AutoCloseable {
       } else if (f.equals(ExplainProgram.THRESHOLD)) {
         feeds.add(new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
       } else {
-        feeds.add(new Blob(new long[] {1, 3, h, w}, OnnxVerdict.sampleImage(3 * h * w)));
+        feeds.add(new Blob(new long[] {1, 3, h, w}, OnnxVerdict.sampleImage(spec.input(), h, w)));
       }
     }
     return feeds;

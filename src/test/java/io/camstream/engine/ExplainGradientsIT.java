@@ -14,9 +14,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A@GRAD from the explain program (program surgery + grad ops, run by Paddle Inference) against central finite
  * differences through the head of the network cut off at the layer, on both shipped models, for the default layer
  * and layers further back (through squeeze-excite gates, batch norms, depthwise convs, the FPN's nearest
- * upsampling and concat, and the DB head's transposed convs).
+ * upsampling and concat, and the DB head's transposed convs); on Paddle Inference and on ONNX Runtime.
  */
 class ExplainGradientsIT {
+
+  /** Both engines: the Paddle program and its compiled ONNX graph must each pass. */
+  static final List<String> ENGINES = List.of("paddle", "onnxruntime");
 
   private static ModelRuntime cls;
   private static ModelRuntime det;
@@ -70,8 +73,8 @@ class ExplainGradientsIT {
   void classifierGradientMatchesFiniteDifferences(String layer) throws Exception {
     Blob x = EngineFixture.input(cls, "textline_en_0.png");
     float[] seed = {1f, 0f}; // d(logit of class 0)
-    GradientCheck.Result r = GradientCheck.run(cls, layer, x, seed, 0, 16, 8, EngineFixture.CACHE, 1e-3f, 1e-2f);
-    assertThat(r.relativeError()).as("%s: %s", layer, r).isLessThan(0.02);
+    GradientCheck.run(cls, layer, x, seed, 0, 16, 8, EngineFixture.CACHE, 1e-3f, 1e-2f, ENGINES).forEach((e, r) ->
+        assertThat(r.relativeError()).as("%s on %s: %s", layer, e, r).isLessThan(0.02));
   }
 
   @ParameterizedTest
@@ -90,7 +93,7 @@ class ExplainGradientsIT {
     for (int y = h / 4; y < 3 * h / 4; y++) {
       Arrays.fill(box, y * w + w / 4, y * w + 3 * w / 4, 1f); // sum of the probability map in the centre box
     }
-    GradientCheck.Result r = GradientCheck.run(det, layer, x, box, -1, 16, 8, EngineFixture.CACHE, absStep, relStep);
-    assertThat(r.relativeError()).as("%s: %s", layer, r).isLessThan(0.02);
+    GradientCheck.run(det, layer, x, box, -1, 16, 8, EngineFixture.CACHE, absStep, relStep, ENGINES).forEach((e, r) ->
+        assertThat(r.relativeError()).as("%s on %s: %s", layer, e, r).isLessThan(0.02));
   }
 }

@@ -40,9 +40,19 @@ final class GradientCheck {
    */
   static Result run(ModelRuntime rt, String layer, Blob x, float[] seed, int scoreClass, int topK, int randomK,
       Path cacheRoot, float absStep, float relStep) throws Exception {
+    return run(rt, layer, x, seed, scoreClass, topK, randomK, cacheRoot, absStep, relStep, List.of("paddle"))
+        .get("paddle");
+  }
+
+  /**
+   * As above, with the explain program run on each engine ({@code paddle}, {@code onnxruntime}: forced, so a graph
+   * that does not compile or verify fails the test); the finite differences are taken once, on the sampled entries
+   * of the first engine's gradient.
+   */
+  static Map<String, Result> run(ModelRuntime rt, String layer, Blob x, float[] seed, int scoreClass, int topK,
+      int randomK, Path cacheRoot, float absStep, float relStep, List<String> engines) throws Exception {
     ModelSpec spec = rt.spec();
     boolean dense = spec.task() == ModelSpec.Task.DENSE;
-    ModelRuntime.Loaded explain = rt.program(layer, ModelRuntime.Kind.EXPLAIN);
     List<Blob> feeds = new ArrayList<>(List.of(x));
     if (dense) {
       feeds.add(new Blob(new long[] {1, 1, x.shape()[2], x.shape()[3]}, seed));
@@ -50,15 +60,21 @@ final class GradientCheck {
     } else {
       feeds.add(new Blob(new long[] {1, seed.length}, seed));
     }
-    float[] a;
-    float[] g;
-    long[] aShape;
-    try (Backend.Session s = explain.byDevice().get("cpu").newSession()) {
-      Map<String, Blob> out = s.run(feeds);
-      a = out.get(layer).data();
-      aShape = out.get(layer).shape();
-      g = out.get(ExplainProgram.grad(layer)).data();
+    float[] a = null;
+    long[] aShape = null;
+    Map<String, float[]> grads = new LinkedHashMap<>();
+    for (String engine : engines) {
+      ModelRuntime.Loaded explain = rt.program(layer, ModelRuntime.Kind.EXPLAIN, engine);
+      try (Backend.Session s = explain.byDevice().get("cpu").newSession()) {
+        Map<String, Blob> out = s.run(feeds);
+        if (a == null) {
+          a = out.get(layer).data();
+          aShape = out.get(layer).shape();
+        }
+        grads.put(engine, out.get(ExplainProgram.grad(layer)).data());
+      }
     }
+    float[] g = grads.get(engines.get(0));
     // the head program: layer's producer removed, A fed in
     ExplainProgram head = ExplainProgramBuilder.head(rt.graph(), layer, rt.target());
     ProgramCache cache = new ProgramCache(cacheRoot);
@@ -76,7 +92,6 @@ final class GradientCheck {
     int[] entries = pick(g, topK, randomK);
     int m = entries.length;
     double[] fd = new double[m];
-    double[] an = new double[m];
     try (PaddleModel headModel = new PaddleModel(dir, Device.cpu(), dims, head.fetches(), 2);
         PaddleModel.Session s = headModel.newSession()) {
       int entriesPerBatch = 8;
@@ -104,17 +119,22 @@ final class GradientCheck {
           double plus = score(out.item(2 * i), seed, scoreClass);
           double minus = score(out.item(2 * i + 1), seed, scoreClass);
           fd[from + i] = (plus - minus) / (2.0 * eps[i]);
-          an[from + i] = g[entries[from + i]];
         }
       }
     }
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < m; i++) {
-      num += (fd[i] - an[i]) * (fd[i] - an[i]);
-      den += an[i] * an[i];
+    Map<String, Result> results = new LinkedHashMap<>();
+    for (Map.Entry<String, float[]> e : grads.entrySet()) {
+      double[] an = new double[m];
+      double num = 0;
+      double den = 0;
+      for (int i = 0; i < m; i++) {
+        an[i] = e.getValue()[entries[i]];
+        num += (fd[i] - an[i]) * (fd[i] - an[i]);
+        den += an[i] * an[i];
+      }
+      results.put(e.getKey(), new Result(Math.sqrt(num / den), fd, an, entries));
     }
-    return new Result(Math.sqrt(num / den), fd, an, entries);
+    return results;
   }
 
   private static double score(float[] out, float[] seed, int cls) {

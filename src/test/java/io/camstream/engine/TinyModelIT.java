@@ -26,8 +26,16 @@ class TinyModelIT {
     ModelSpec spec = TinyModels.spec(dir, "tiny", "A", "logits", "probs");
     float[] x = ProgramWriter.random(2 * 3 * 64, 11, 1f);
     Map<String, float[]> p = Reference.params(dir, w);
+    for (String engine : ExplainGradientsIT.ENGINES) {
+      check(spec, w, x, p, engine);
+    }
+  }
+
+  private void check(ModelSpec spec, ProgramWriter w, float[] x, Map<String, float[]> p, String engine)
+      throws Exception {
     try (ModelRuntime rt = new ModelRuntime(spec, dir, EngineFixture.options())) {
-      ModelRuntime.Loaded prog = rt.program("A", ModelRuntime.Kind.EXPLAIN);
+      ModelRuntime.Loaded prog = rt.program("A", ModelRuntime.Kind.EXPLAIN, engine);
+      assertThat(prog.engine()).isEqualTo(engine);
       float[] seed = {0, 0, 0, 0, 0, 1}; // row 0: predicted class; row 1: class 2
       Map<String, Blob> out;
       try (Backend.Session s = prog.byDevice().get("cpu").newSession()) {

@@ -135,6 +135,13 @@ final class OnnxGraph {
     return name;
   }
 
+  /** An int64 scalar (rank 0) constant. */
+  String longScalar(long v) {
+    String name = tmp("i64s");
+    graph.addInitializer(tensor(name, INT64, new long[0], new long[] {v}, null));
+    return name;
+  }
+
   /** A float constant of the given shape. */
   String floats(long[] dims, float... values) {
     String name = tmp("f32");

@@ -1,0 +1,70 @@
+package io.camstream.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camstream.cam.CamMath;
+import io.camstream.cam.CamMethods;
+import io.camstream.explain.ExplainInput;
+import io.camstream.explain.Explanation;
+import io.camstream.model.ModelSpec;
+import io.camstream.testing.Shared;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The compiled ONNX graphs against the Paddle programs they were compiled from, through the whole explainer: on
+ * both shipped models, at the default layer and two deeper ones, every CAM method gives the same grid (r &ge;
+ * 0.9999) and the same prediction.
+ */
+class OnnxAgreementIT {
+
+  private static PaddleExplainer paddle;
+  private static PaddleExplainer onnx;
+
+  @BeforeAll
+  static void open() throws Exception {
+    List<ModelSpec> specs = List.of(EngineFixture.spec("ocr-textline-cls"), EngineFixture.spec("ocr-db-det"));
+    paddle = new PaddleExplainer(specs, Shared.dir(), EngineFixture.options().withEngine("paddle"));
+    onnx = new PaddleExplainer(specs, Shared.dir(), EngineFixture.options().withEngine("onnxruntime"));
+  }
+
+  @AfterAll
+  static void close() {
+    paddle.close();
+    onnx.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "ocr-textline-cls, hard_swish_17.tmp_0, textline_en_180.png",
+      "ocr-textline-cls, hard_swish_12.tmp_0, textline_en_180.png",
+      "ocr-textline-cls, hard_swish_5.tmp_0, textline_en_180.png",
+      "ocr-db-det, concat_0.tmp_0, rapidocr_text_rec.jpg",
+      "ocr-db-det, nearest_interp_v2_3.tmp_0, rapidocr_text_rec.jpg",
+      "ocr-db-det, batch_norm_48.tmp_4, rapidocr_text_rec.jpg"})
+  void everyMethodAgreesWithPaddle(String model, String layer, String image) throws Exception {
+    byte[] bytes = Shared.imageBytes(image);
+    for (String method : CamMethods.names()) {
+      ExplainInput in = new ExplainInput(model, bytes, image, layer, method, null, null, null, false);
+      Explanation p = paddle.explain(in);
+      Explanation o = onnx.explain(in);
+      assertThat(p.engine().name()).isEqualTo("paddle");
+      assertThat(o.engine().name()).isEqualTo("onnxruntime");
+      if (p.prediction() != null) {
+        assertThat(o.prediction().classIndex()).as(method).isEqualTo(p.prediction().classIndex());
+        assertThat(o.prediction().probabilities()).as(method)
+            .containsExactly(p.prediction().probabilities(), org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      float[] a = p.grid().values();
+      float[] b = o.grid().values();
+      assertThat(b.length).isEqualTo(a.length);
+      if (!Arrays.equals(a, b)) {
+        assertThat(CamMath.pearson(a, b)).as("%s %s %s", model, layer, method).isGreaterThanOrEqualTo(0.9999);
+      }
+    }
+  }
+}
