@@ -6,7 +6,6 @@ import io.camstream.model.ExplainProgramBuilder;
 import io.camstream.model.ModelSpec;
 import io.camstream.model.OpVariants;
 import io.camstream.model.ProgramGraph;
-import io.camstream.model.ProgramIO;
 import io.camstream.model.UnknownLayerException;
 import io.camstream.model.SpecMismatchException;
 import io.camstream.model.TargetFinder;
@@ -79,16 +78,9 @@ public final class ModelRuntime implements AutoCloseable {
           + " (set -Dcamstream.shared or CAMSTREAM_SHARED, or run `camstream models fetch`)");
     }
     this.sha256 = ProgramCache.sha256(pdmodel);
-    io.camstream.model.proto.Framework.ProgramDesc read;
-    try {
-      read = ProgramIO.read(pdmodel);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("model file " + pdmodel + " is not a Paddle program (" + e.getMessage()
-          + "); point files.model at the exported .pdmodel", e);
-    }
-    io.camstream.model.proto.Framework.ProgramDesc runnable = OpVariants.normalise(read);
-    this.rewritten = runnable != read;
-    this.graph = new ProgramGraph(runnable);
+    OpVariants.Normalised runnable = OpVariants.read(pdmodel);
+    this.rewritten = runnable.rewritten();
+    this.graph = runnable.graph();
     try {
       this.targets = TargetFinder.find(graph, spec.task(), spec.output(), spec.logits());
     } catch (SpecMismatchException e) {

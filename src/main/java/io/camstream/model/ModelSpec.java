@@ -162,7 +162,7 @@ public record ModelSpec(
   /** This spec with the task and target variables the program gave (see {@link TargetFinder}). */
   public ModelSpec withTargets(Task task, String output, String logits) {
     return new ModelSpec(id, version, files, task, input, labels, output, logits, targetLayer, method, source,
-        specFile);
+        specFile, engine);
   }
 
   /** {@code id@version}, the key records and caches use. */

@@ -5,6 +5,8 @@ import io.camstream.model.proto.Framework.OpDesc;
 import io.camstream.model.proto.Framework.ProgramDesc;
 import io.camstream.model.proto.Framework.VarDesc;
 import io.camstream.model.proto.Framework.VarType;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +25,22 @@ public final class OpVariants {
   static final Set<String> NEED_XSHAPE = Set.of("reshape2", "squeeze2", "unsqueeze2");
 
   private OpVariants() {}
+
+  /** A model file read and made runnable: its graph, and whether variants had to be rewritten. */
+  public record Normalised(ProgramGraph graph, boolean rewritten) {}
+
+  /** Reads a .pdmodel and rewrites its variants; one-line IOException when the file is not a Paddle program. */
+  public static Normalised read(Path pdmodel) throws IOException {
+    ProgramDesc read;
+    try {
+      read = ProgramIO.read(pdmodel);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("model file " + pdmodel + " is not a Paddle program (" + e.getMessage()
+          + "); point files.model at the exported .pdmodel", e);
+    }
+    ProgramDesc runnable = normalise(read);
+    return new Normalised(new ProgramGraph(runnable), runnable != read);
+  }
 
   /** The program with the variants rewritten; the same instance when there was nothing to rewrite. */
   public static ProgramDesc normalise(ProgramDesc program) {
