@@ -29,9 +29,12 @@ public interface Explainer extends AutoCloseable {
     return out;
   }
 
-  /** The engine that runs the batches, as review records name it (e.g. {@code paddle}). */
+  /**
+   * The engine that runs the batches, as review records name it ({@code paddle}, {@code onnxruntime}) when an
+   * explanation does not say; null when not known.
+   */
   default String engine() {
-    return getClass().getSimpleName();
+    return null;
   }
 
   /**

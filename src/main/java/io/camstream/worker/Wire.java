@@ -83,7 +83,12 @@ final class Wire {
     for (Object r : results) {
       ObjectNode o = arr.addObject();
       if (r instanceof Explanation e) {
-        o.set("explanation", ExplanationJson.toJson(e));
+        ObjectNode ex = ExplanationJson.toJson(e);
+        if (e.engine() != null) {
+          // which engine ran this program (ONNX Runtime or Paddle) is per program, not per worker
+          ex.putObject("engine").put("name", e.engine().name()).put("version", e.engine().version());
+        }
+        o.set("explanation", ex);
         o.put("overlay", e.overlayPng() != null);
         blobs.add(e.heatmapPng());
         blobs.add(e.overlayPng() == null ? new byte[0] : e.overlayPng());
@@ -138,7 +143,8 @@ final class Wire {
         text(n, "layer"), prediction, target,
         new Explanation.Grid(g.get("width").asInt(), g.get("height").asInt(), floats(g.get("values"))),
         new Explanation.Peak(n.get("peak").get("x").asInt(), n.get("peak").get("y").asInt()), regions, timings,
-        heatmap, overlay);
+        heatmap, overlay, n.hasNonNull("engine")
+            ? new Explanation.EngineRef(text(n.get("engine"), "name"), text(n.get("engine"), "version")) : null);
   }
 
   private static float[] floats(JsonNode arr) {
