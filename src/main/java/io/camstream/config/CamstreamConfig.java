@@ -105,6 +105,10 @@ public final class CamstreamConfig extends AbstractConfig {
   private static final String EXPLAINER_DEVICES_DOC = "Devices predictors run on: cpu, gpu:0, gpu:1, ...";
   public static final String EXPLAINER_POOL_SIZE_PER_DEVICE_CONFIG = "explainer.pool.size.per.device";
   private static final String EXPLAINER_POOL_SIZE_PER_DEVICE_DOC = "Predictors (worker threads) per device.";
+  public static final String EXPLAINER_ENGINE_CONFIG = "explainer.engine";
+  private static final String EXPLAINER_ENGINE_DOC = "Inference engine for every model, overriding the model specs:"
+      + " onnxruntime (compiled explain graphs; fails if a graph does not verify) or paddle; empty: each spec's"
+      + " engine, else ONNX Runtime for a program whose compiled graph verifies against Paddle, else Paddle.";
 
   public static final String ARTIFACTS_DIR_CONFIG = "artifacts.dir";
   private static final String ARTIFACTS_DIR_DOC = "Where overlays and heatmaps are written; empty means <data.dir>/artifacts.";
@@ -203,7 +207,9 @@ public final class CamstreamConfig extends AbstractConfig {
       .define(ATTENTION_GRACE_MINUTES_CONFIG, Type.LONG, 10L, ConfigDef.Range.between(0, 24 * 60), Importance.LOW,
           ATTENTION_GRACE_MINUTES_DOC)
       .define(ATTENTION_GRID_SIZE_CONFIG, Type.INT, 16, ConfigDef.Range.between(2, 64), Importance.LOW,
-          ATTENTION_GRID_SIZE_DOC);
+          ATTENTION_GRID_SIZE_DOC)
+      .define(EXPLAINER_ENGINE_CONFIG, Type.STRING, "", ConfigDef.ValidString.in("", "onnxruntime", "paddle"),
+          Importance.MEDIUM, EXPLAINER_ENGINE_DOC);
 
   /** Builds a config from raw key/value pairs (strings or typed values); throws ConfigException when invalid. */
   public CamstreamConfig(Map<?, ?> props) {
@@ -323,6 +329,12 @@ public final class CamstreamConfig extends AbstractConfig {
 
   public long explainerBatchLingerMs() {
     return getLong(EXPLAINER_BATCH_LINGER_MS_CONFIG);
+  }
+
+  /** {@code onnxruntime}, {@code paddle}, or null: each spec's choice, else automatic. */
+  public String explainerEngine() {
+    String e = getString(EXPLAINER_ENGINE_CONFIG).trim();
+    return e.isEmpty() ? null : e;
   }
 
   public List<String> explainerDevices() {

@@ -25,7 +25,8 @@ public final class Explainers {
     int threads = Math.max(1,
         Runtime.getRuntime().availableProcessors() / (perDevice * config.explainerDevices().size()));
     EngineOptions options = new EngineOptions(config.explainerDevices(), perDevice, threads,
-        config.explainerBatchMaxSize(), ProgramCache.defaultRoot(), RenderOptions.defaults());
+        config.explainerBatchMaxSize(), ProgramCache.defaultRoot(), RenderOptions.defaults(),
+        config.explainerEngine());
     try {
       return new PaddleExplainer(ModelSpec.loadAll(config.modelsDir()), SharedDir.locate().root(), options);
     } catch (IOException e) {
