@@ -34,6 +34,8 @@ class ArchitectureTest {
           "io.camstream.model", "io.camstream", Set.of()),
       // the CAM math is plain Java on float arrays: no engine, broker or image library
       new Rule("cam is plain Java", List.of("ai.djl", "org.apache.kafka", "org.opencv"), null, "io.camstream.cam",
+          Set.of()),
+      new Rule("ONNX Runtime only in the engine", List.of("ai.onnxruntime"), "io.camstream.engine", "io.camstream",
           Set.of()));
 
   /** A reference to a library found in code. */

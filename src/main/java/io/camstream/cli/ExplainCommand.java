@@ -104,8 +104,9 @@ public final class ExplainCommand implements Callable<Integer> {
         json.setAll(ExplanationJson.toJson(x));
         Files.writeString(out.resolve(stem + ".json"),
             ExplanationJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
-        stdout.printf("%s: %s peak (%d,%d) %s -> %s%n", img.getFileName(), describe(x), x.peak().x(), x.peak().y(),
-            x.regions().isEmpty() ? "no hot region" : x.regions().size() + " hot region(s)", out.resolve(stem + ".*"));
+        stdout.printf("%s: %s peak (%d,%d) %s -> %s [engine %s]%n", img.getFileName(), describe(x), x.peak().x(),
+            x.peak().y(), x.regions().isEmpty() ? "no hot region" : x.regions().size() + " hot region(s)",
+            out.resolve(stem + ".*"), x.engine() == null ? "?" : x.engine().name() + " " + x.engine().version());
       }
     }
     stdout.flush();

@@ -65,8 +65,9 @@ public final class LayersCommand implements Callable<Integer> {
     Map<String, long[]> shapes = cache.verified(probeDir).fetchShapes();
     String dflt = rt.defaultLayer();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("model %s (%s), input 1x3x%dx%d, %d activations, target %s%n", ms.key(), rt.spec().task(), h, w,
-        acts.size(), target);
+    // shapes come from running the probe program, always on Paddle and in a child process (see ProgramCache)
+    out.printf("model %s (%s), input 1x3x%dx%d, %d activations, target %s, shapes from engine paddle%n", ms.key(),
+        rt.spec().task(), h, w, acts.size(), target);
     out.println("(" + rt.targets().how() + ")");
     int nameWidth = names.stream().mapToInt(String::length).max().orElse(10);
     for (ProgramGraph.Activation a : acts) {

@@ -105,6 +105,10 @@ public final class CamstreamConfig extends AbstractConfig {
   private static final String EXPLAINER_DEVICES_DOC = "Devices predictors run on: cpu, gpu:0, gpu:1, ...";
   public static final String EXPLAINER_POOL_SIZE_PER_DEVICE_CONFIG = "explainer.pool.size.per.device";
   private static final String EXPLAINER_POOL_SIZE_PER_DEVICE_DOC = "Predictors (worker threads) per device.";
+  public static final String EXPLAINER_ENGINE_CONFIG = "explainer.engine";
+  private static final String EXPLAINER_ENGINE_DOC = "Inference engine for every model, overriding the model specs:"
+      + " onnxruntime (compiled explain graphs; fails if a graph does not verify) or paddle; empty: each spec's"
+      + " engine, else ONNX Runtime for a program whose compiled graph verifies against Paddle, else Paddle.";
 
   public static final String EXPLAINER_WORKERS_PER_DEVICE_CONFIG = "explainer.workers.per.device";
   private static final String EXPLAINER_WORKERS_PER_DEVICE_DOC =
@@ -291,7 +295,9 @@ public final class CamstreamConfig extends AbstractConfig {
           EXPLAINER_DEADLINE_MIN_MS_DOC)
       .define(EXPLAINER_INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, EXPLAINER_INSTANCE_ID_DOC)
       .define(EXPLAINER_LIVENESS_DEADLINES_CONFIG, Type.INT, 5, ConfigDef.Range.atLeast(1), Importance.LOW,
-          EXPLAINER_LIVENESS_DEADLINES_DOC);
+          EXPLAINER_LIVENESS_DEADLINES_DOC)
+      .define(EXPLAINER_ENGINE_CONFIG, Type.STRING, "", ConfigDef.ValidString.in("", "onnxruntime", "paddle"),
+          Importance.MEDIUM, EXPLAINER_ENGINE_DOC);
 
   /** Room an event needs beside its data: image (JSON fields, key, headers, record and batch overhead). */
   public static final int EVENT_OVERHEAD_BYTES = 64 * 1024;
@@ -422,6 +428,12 @@ public final class CamstreamConfig extends AbstractConfig {
 
   public long explainerBatchLingerMs() {
     return getLong(EXPLAINER_BATCH_LINGER_MS_CONFIG);
+  }
+
+  /** {@code onnxruntime}, {@code paddle}, or null: each spec's choice, else automatic. */
+  public String explainerEngine() {
+    String e = getString(EXPLAINER_ENGINE_CONFIG).trim();
+    return e.isEmpty() ? null : e;
   }
 
   public List<String> explainerDevices() {

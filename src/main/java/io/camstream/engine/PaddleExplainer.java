@@ -46,6 +46,7 @@ public final class PaddleExplainer implements Explainer {
 
   public PaddleExplainer(List<ModelSpec> specs, Path sharedDir, EngineOptions options) throws IOException {
     this.options = options;
+    checkGpuProviders(specs, options);
     for (ModelSpec s : specs) {
       ModelRuntime rt = new ModelRuntime(s, sharedDir, options);
       models.put(s.id(), rt);
@@ -57,6 +58,20 @@ public final class PaddleExplainer implements Explainer {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * A GPU in the device list with ONNX Runtime in play (configured, or automatic) needs ORT's CUDA provider: the
+   * role fails here, at start, rather than running its graphs on the CPU unnoticed.
+   */
+  private static void checkGpuProviders(List<ModelSpec> specs, EngineOptions options) throws IOException {
+    boolean onnx = options.engine() != null ? options.engine().equals(OnnxModel.ENGINE)
+        : specs.stream().anyMatch(s -> !PaddleModel.ENGINE.equals(s.engine()));
+    for (String d : options.devices()) {
+      if (onnx && !d.equals("cpu")) {
+        OnnxModel.checkCuda(ModelRuntime.device(d));
+      }
+    }
   }
 
   @Override

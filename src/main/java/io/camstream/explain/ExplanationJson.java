@@ -66,6 +66,11 @@ public final class ExplanationJson {
     for (Map.Entry<String, Double> en : e.timingsMs().entrySet()) {
       t.put(en.getKey(), en.getValue());
     }
+    if (e.engine() != null) {
+      ObjectNode engine = n.putObject("engine");
+      engine.put("name", e.engine().name());
+      engine.put("version", e.engine().version());
+    }
     return n;
   }
 }

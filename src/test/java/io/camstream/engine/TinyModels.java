@@ -44,6 +44,11 @@ final class TinyModels {
    * matmul_v2 W[4,3] + b = logits -> softmax. A has two consumers, so its gradient is a sum.
    */
   static ProgramWriter classifier() {
+    return classifier("relu");
+  }
+
+  /** The same classifier with another activation making A ({@code relu}, {@code mish}, ...). */
+  static ProgramWriter classifier(String activation) {
     ProgramWriter w = new ProgramWriter();
     w.feed("x", -1, 3, S, S);
     w.param("conv_w", new long[] {C, 3, 3, 3}, ProgramWriter.random(C * 27, 1, 0.3f));
@@ -57,7 +62,11 @@ final class TinyModels {
     w.var("f", -1, C).var("fx", 0, -1, C, 1, 1).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
     conv(w, "conv2d", "x", "conv_w", "c0", 1, 1, 1).add();
     eltwise(w, "elementwise_add", "c0", "conv_b", "c1", 1).add();
-    w.op("relu").in("X", "c1").out("Out", "A").add();
+    ProgramWriter.Op act = w.op(activation).in("X", "c1").out("Out", "A");
+    if (activation.equals("mish")) {
+      act.f("threshold", 20f).b("use_mkldnn", false);
+    }
+    act.add();
     pool(w, "A", "m", "max", 2, false).add();
     pool(w, "m", "p1", "avg", 1, true).add();
     pool(w, "A", "p2", "avg", 1, true).add();
@@ -198,6 +207,12 @@ final class TinyModels {
 
   /** A spec for a tiny model written into {@code dir}. */
   static ModelSpec spec(Path dir, String id, String layer, String logits, String output) throws IOException {
+    return spec(dir, id, layer, logits, output, null);
+  }
+
+  /** As above, with {@code engine: ...} in the YAML when not null. */
+  static ModelSpec spec(Path dir, String id, String layer, String logits, String output, String engine)
+      throws IOException {
     Path yaml = dir.resolve(id + ".yaml");
     Files.writeString(yaml, String.join("\n",
         "id: " + id,
@@ -208,6 +223,7 @@ final class TinyModels {
         "output: " + output,
         "logits: " + logits,
         "targetLayer: " + layer,
+        engine == null ? "" : "engine: " + engine,
         ""));
     return ModelSpec.load(yaml);
   }

@@ -32,7 +32,7 @@ public final class PaddleToOnnx {
   /** Opset 17: an opset 18 export exceeded 1e-4 on the detector (see notes); 17 agrees to 6e-5. */
   public static final int OPSET = 17;
   /** Bumped whenever a translation changes, so cached verdicts of older graphs are not reused. */
-  public static final String VERSION = "5";
+  public static final String VERSION = "6";
 
   private final ProgramDesc program;
   private final Map<String, Tensor> params;
@@ -555,9 +555,26 @@ public final class PaddleToOnnx {
     }
   }
 
-  /** Sums a full-rank gradient over the axes an operand was broadcast along, back to the operand's shape. */
+  /**
+   * Sums a full-rank gradient over the axes an operand was broadcast along, back to the operand's shape. Weights
+   * and lower-rank operands have exact declared dims; an activation's declared dims come from the exporter's
+   * nominal input size (the classifier declares H = 1 where a 48-pixel input gives 2), so for a same-rank
+   * activation the axes are found at run time: those where the operand has 1 and the gradient does not.
+   */
   private String reduceTo(OpDesc op, String grad, String var, int bigRank) {
     long[] d = dims(var);
+    if (d.length == bigRank && !params.containsKey(var)) {
+      if (java.util.Arrays.stream(d).noneMatch(v -> v == 1)) {
+        return grad; // a full-size operand (residual adds): nothing was broadcast
+      }
+      String shape = g.op("Shape", in(var));
+      String one = g.longs(1);
+      String broadcast = g.op("And", List.of(g.op("Equal", List.of(shape, one)),
+          g.op("Not", g.op("Equal", List.of(g.op("Shape", grad), one)))));
+      String axes = g.op("Reshape", List.of(g.op("NonZero", broadcast), g.longs(-1)));
+      String summed = g.op("ReduceSum", List.of(grad, axes), "keepdims", 1, "noop_with_empty_axes", 1);
+      return g.op("Reshape", List.of(summed, shape));
+    }
     int off = d.length >= bigRank ? 0 : offset(op, bigRank, d.length);
     List<Long> axes = new ArrayList<>();
     for (int a = 0; a < bigRank; a++) {

@@ -50,7 +50,8 @@ public final class Explainers {
 
   private static Explainer open(CamstreamConfig config, List<String> devices, int perDevice, int threads) {
     EngineOptions options = new EngineOptions(devices, perDevice, threads,
-        config.explainerBatchMaxSize(), programCache(config), RenderOptions.defaults());
+        config.explainerBatchMaxSize(), programCache(config), RenderOptions.defaults(),
+        config.explainerEngine());
     try {
       return new PaddleExplainer(ModelSpec.loadAll(config.modelsDir()), SharedDir.locate().root(), options);
     } catch (IOException e) {
