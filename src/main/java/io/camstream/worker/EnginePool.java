@@ -283,7 +283,8 @@ public final class EnginePool implements Explainer {
     List<ExplainInput> batch = part.stream().map(inputs::get).toList();
     WorkerProcess w = borrow();
     boolean newProgram = batch.stream().anyMatch(in -> !warmed.contains(key(in)));
-    long deadline = deadlineMs(batch.size()) + (newProgram ? BUILD_ALLOWANCE_MS : 0);
+    // A fresh worker's first real batch also pays for new input shapes and a cold JIT: it gets three deadlines.
+    long deadline = deadlineMs(batch.size()) * (w.answered() == 0 ? 3 : 1) + (newProgram ? BUILD_ALLOWANCE_MS : 0);
     busy.incrementAndGet();
     WorkerProcess.Answer answer;
     try {

@@ -75,7 +75,8 @@ public final class EngineWorker {
         explainer = engine.get();
       } catch (RuntimeException e) {
         // No engine (a GPU that is not there, models missing): restarting cannot help, so the role fails at start.
-        ObjectNode h = Frame.JSON.createObjectNode().put("type", "fatal").put("message", String.valueOf(e.getMessage()));
+        ObjectNode h = Frame.JSON.createObjectNode().put("type", "fatal")
+            .put("message", String.valueOf(e.getMessage()));
         Frame.of(h).write(out);
         return EXIT_CONFIG;
       }

@@ -69,6 +69,7 @@ final class WorkerProcess {
   private DataOutputStream out;
   private String engine = "?";
   private long nextId;
+  private volatile long answered;
 
   private WorkerProcess(String name, String device, Process process, ServerSocketChannel server, Path socketPath,
       ScheduledExecutorService timer) {
@@ -116,6 +117,11 @@ final class WorkerProcess {
 
   String engine() {
     return engine;
+  }
+
+  /** Batches this process has answered. */
+  long answered() {
+    return answered;
   }
 
   Process process() {
@@ -179,6 +185,7 @@ final class WorkerProcess {
         kill("answered out of turn");
         throw died("answered " + f.type() + " " + f.header().path("id") + " to batch " + id);
       }
+      answered++;
       return new Answer(Wire.results(f), f.header().path("device").asText(device),
           f.header().path("engine").asText(engine), f.header().path("workerMs").asDouble());
     } catch (IOException | RuntimeException e) {

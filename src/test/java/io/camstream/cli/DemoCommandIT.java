@@ -40,7 +40,7 @@ class DemoCommandIT {
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute("demo", "--exit-after-results", "--timeout", "PT2M",
+    int code = cli.execute("demo", "--exit-after-results", "--timeout", "PT5M",
         "--set", "data.dir=" + data,
         "--set", "models.dir=" + TestModels.dir(),
         "--set", "metrics.port=-1",

@@ -70,7 +70,7 @@ class ReviewLoopEndToEndIT {
 
       ChromeDriver browser = Browser.start(Files.createDirectories(tmp.resolve("profile")));
       try {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(180));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(300));
         browser.get(base + "/");
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("login")).click();

@@ -32,7 +32,8 @@ public final class PoolBench {
         "ocr-textline-cls@2.0", List.of("textline_en_0.png", "textline_en_180.png", "rapidocr_text_cls.jpg",
             "rapidocr_text_rec.jpg"),
         "ocr-db-det@3.0", List.of("doc_synthetic_en.png"));
-    System.out.println("| model | workers | images | images/s | ms per drain | IPC ms per batch | kill -9 to answers (s) |");
+    System.out.println(
+        "| model | workers | images | images/s | ms per drain | IPC ms per batch | kill -9 to answers (s) |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (String w : workerCounts) {
       Path data = Files.createTempDirectory("camstream-poolbench-");

@@ -1,6 +1,7 @@
 package io.camstream.topology.explainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camstream.config.CamstreamConfig;
@@ -140,6 +141,16 @@ class EngineWorkerFaultIT {
       assertThat(pool.restarts()).isGreaterThanOrEqualTo(2);
       assertThat(role.healthy()).isTrue();
     }
+  }
+
+  @Test
+  void aConfiguredGpuTheEngineCannotUseFailsTheRoleAtStart(KafkaFixture kafka) throws Exception {
+    CamstreamConfig config = config(kafka, 1, 2, 10_000).with(CamstreamConfig.EXPLAINER_DEVICES_CONFIG, "gpu:0");
+    // This build runs the CPU Paddle engine: gpu:0 must not quietly run on the CPU and be reported as gpu:0.
+    assertThatThrownBy(() -> new ExplainerRole().start(new RoleContext(config, new SimpleMeterRegistry())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("explainer.devices names gpu:0")
+        .hasMessageContaining("GPU");
   }
 
   /** Explainer-only config: the classifier spec alone (lean warm-up), its own data dir and program cache. */
