@@ -147,6 +147,17 @@ public final class CamstreamConfig extends AbstractConfig {
       "/health reports a role DOWN when one of its input partitions has records waiting and its committed offset "
           + "has not moved for this long (a stuck partition); 0 turns the check off.";
 
+  public static final String IMAGE_S3_ENDPOINT_CONFIG = "image.s3.endpoint";
+  private static final String IMAGE_S3_ENDPOINT_DOC =
+      "Endpoint of an S3-compatible store (http(s)://host:port) for s3: image URIs; empty uses AWS S3 of "
+          + "image.s3.region. Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID/"
+          + "AWS_SECRET_ACCESS_KEY, profile, web identity, container or instance role).";
+  public static final String IMAGE_S3_REGION_CONFIG = "image.s3.region";
+  private static final String IMAGE_S3_REGION_DOC = "Region used to sign s3: image requests.";
+  public static final String IMAGE_S3_PATH_STYLE_CONFIG = "image.s3.path.style";
+  private static final String IMAGE_S3_PATH_STYLE_DOC =
+      "Address buckets as endpoint/bucket/key (most S3-compatible stores) instead of bucket.endpoint/key.";
+
   private static final ConfigDef CONFIG = new ConfigDef()
       .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
       .define(DATA_DIR_CONFIG, Type.STRING, "./camstream-data", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -217,7 +228,11 @@ public final class CamstreamConfig extends AbstractConfig {
       .define(EVENT_MAX_BYTES_CONFIG, Type.INT, 12 * 1024 * 1024, ConfigDef.Range.between(64 * 1024, 1 << 30),
           Importance.MEDIUM, EVENT_MAX_BYTES_DOC)
       .define(HEALTH_STALL_SECONDS_CONFIG, Type.LONG, 300L, ConfigDef.Range.atLeast(0), Importance.LOW,
-          HEALTH_STALL_SECONDS_DOC);
+          HEALTH_STALL_SECONDS_DOC)
+      .define(IMAGE_S3_ENDPOINT_CONFIG, Type.STRING, "", Importance.MEDIUM, IMAGE_S3_ENDPOINT_DOC)
+      .define(IMAGE_S3_REGION_CONFIG, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          IMAGE_S3_REGION_DOC)
+      .define(IMAGE_S3_PATH_STYLE_CONFIG, Type.BOOLEAN, false, Importance.LOW, IMAGE_S3_PATH_STYLE_DOC);
 
   /** Room an event needs beside its data: image (JSON fields, key, headers, record and batch overhead). */
   public static final int EVENT_OVERHEAD_BYTES = 64 * 1024;
@@ -380,6 +395,19 @@ public final class CamstreamConfig extends AbstractConfig {
   public String reviewToken() {
     Password p = getPassword(REVIEW_TOKEN_CONFIG);
     return p == null ? "" : p.value();
+  }
+
+  /** The s3: image store's endpoint, or empty for AWS S3. */
+  public String imageS3Endpoint() {
+    return getString(IMAGE_S3_ENDPOINT_CONFIG).trim();
+  }
+
+  public String imageS3Region() {
+    return getString(IMAGE_S3_REGION_CONFIG).trim();
+  }
+
+  public boolean imageS3PathStyle() {
+    return getBoolean(IMAGE_S3_PATH_STYLE_CONFIG);
   }
 
   /** Largest inference event record the router takes ({@code event.max.bytes}). */
