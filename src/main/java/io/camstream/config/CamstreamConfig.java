@@ -197,6 +197,17 @@ public final class CamstreamConfig extends AbstractConfig {
   public static final String REVIEW_TLS_KEYSTORE_PASSWORD_CONFIG = "review.tls.keystore.password";
   private static final String REVIEW_TLS_KEYSTORE_PASSWORD_DOC = "Password of review.tls.keystore.";
 
+  public static final String IMAGE_S3_ENDPOINT_CONFIG = "image.s3.endpoint";
+  private static final String IMAGE_S3_ENDPOINT_DOC =
+      "Endpoint of an S3-compatible store (http(s)://host:port) for s3: image URIs; empty uses AWS S3 of "
+          + "image.s3.region. Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID/"
+          + "AWS_SECRET_ACCESS_KEY, profile, web identity, container or instance role).";
+  public static final String IMAGE_S3_REGION_CONFIG = "image.s3.region";
+  private static final String IMAGE_S3_REGION_DOC = "Region used to sign s3: image requests.";
+  public static final String IMAGE_S3_PATH_STYLE_CONFIG = "image.s3.path.style";
+  private static final String IMAGE_S3_PATH_STYLE_DOC =
+      "Address buckets as endpoint/bucket/key (most S3-compatible stores) instead of bucket.endpoint/key.";
+
   private static final ConfigDef CONFIG = new ConfigDef()
       .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
       .define(DATA_DIR_CONFIG, Type.STRING, "./camstream-data", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -297,7 +308,12 @@ public final class CamstreamConfig extends AbstractConfig {
       .define(EXPLAINER_LIVENESS_DEADLINES_CONFIG, Type.INT, 5, ConfigDef.Range.atLeast(1), Importance.LOW,
           EXPLAINER_LIVENESS_DEADLINES_DOC)
       .define(EXPLAINER_ENGINE_CONFIG, Type.STRING, "", ConfigDef.ValidString.in("", "onnxruntime", "paddle"),
-          Importance.MEDIUM, EXPLAINER_ENGINE_DOC);
+          Importance.MEDIUM, EXPLAINER_ENGINE_DOC)
+      .define(IMAGE_S3_ENDPOINT_CONFIG, Type.STRING, "", Importance.MEDIUM, IMAGE_S3_ENDPOINT_DOC)
+      .define(IMAGE_S3_REGION_CONFIG, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          IMAGE_S3_REGION_DOC)
+      .define(IMAGE_S3_PATH_STYLE_CONFIG, Type.BOOLEAN, false, Importance.LOW, IMAGE_S3_PATH_STYLE_DOC);
+
 
   /** Room an event needs beside its data: image (JSON fields, key, headers, record and batch overhead). */
   public static final int EVENT_OVERHEAD_BYTES = 64 * 1024;
@@ -491,6 +507,19 @@ public final class CamstreamConfig extends AbstractConfig {
   public String reviewToken() {
     Password p = getPassword(REVIEW_TOKEN_CONFIG);
     return p == null ? "" : p.value();
+  }
+
+  /** The s3: image store's endpoint, or empty for AWS S3. */
+  public String imageS3Endpoint() {
+    return getString(IMAGE_S3_ENDPOINT_CONFIG).trim();
+  }
+
+  public String imageS3Region() {
+    return getString(IMAGE_S3_REGION_CONFIG).trim();
+  }
+
+  public boolean imageS3PathStyle() {
+    return getBoolean(IMAGE_S3_PATH_STYLE_CONFIG);
   }
 
   /** Largest inference event record the router takes ({@code event.max.bytes}). */

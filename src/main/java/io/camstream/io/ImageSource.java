@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Fetches the encoded bytes of an inference event's image. Only allow-listed places are reachable: {@code file:}
- * URIs under the configured roots, {@code http(s):} URIs on the configured hosts, {@code data:} URIs, and
+ * URIs under the configured roots, {@code http(s):} URIs on the configured hosts, {@code s3:} objects in the
+ * configured buckets (AWS SDK v2, same size cap and read deadline as HTTP), {@code data:} URIs, and
  * {@link SourceRecordRef}s to the events topic (a large {@code data:} image read back from its event); everything
  * is size-capped. Failures carry {@link ExplainException.Reason#IMAGE_NOT_ALLOWED},
  * {@link ExplainException.Reason#IMAGE_UNREADABLE} or {@link ExplainException.Reason#IMAGE_TOO_LARGE}, so the event
@@ -34,13 +35,12 @@ public interface ImageSource {
 
   /**
    * The source a role uses: {@code image.uri.schemes}, {@code image.file.roots}, {@code image.http.hosts},
+   * {@code image.s3.buckets} (with {@code image.s3.endpoint}, {@code image.s3.region}, {@code image.s3.path.style}),
    * {@code image.data.max.bytes} (the cap on any fetched image) and {@code image.max.pixels}.
    */
   static ImageSource fromConfig(CamstreamConfig config) {
     // With a cluster configured, the router's source-record references (kafka:<events topic>/<p>/<offset>, see
     // SourceRecordRef) are read back from the events topic.
-    return new AllowListImageSource(config.imageUriSchemes(), config.imageFileRoots(), config.imageHttpHosts(),
-        Math.max(1, config.imageDataMaxBytes()), config.imageMaxPixels(),
-        config.embeddedBroker() ? null : config.kafkaClientProperties(), config.topics().events());
+    return AllowListImageSource.fromConfig(config);
   }
 }

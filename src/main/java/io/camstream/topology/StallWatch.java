@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * most every {@link #SAMPLE_EVERY} when /health asks; the partitions are the local active tasks' input partitions
  * (the last non-empty set, since a failing thread briefly owns none).
  */
-public final class StallWatch implements RunningRole {
+public final class StallWatch implements RunningRole.OnStreams {
 
   static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(StallWatch.class);
@@ -70,6 +70,11 @@ public final class StallWatch implements RunningRole {
   @Override
   public String name() {
     return role.name();
+  }
+
+  @Override
+  public KafkaStreams streams() {
+    return role.streams();
   }
 
   @Override

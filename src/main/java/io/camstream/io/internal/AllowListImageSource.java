@@ -22,6 +22,7 @@ public final class AllowListImageSource implements ImageSource {
   private final long maxPixels;
   private final Set<String> schemes;
   private final SourceRecordFetcher sourceRecords;
+  private final S3Fetcher s3;
 
   public AllowListImageSource(List<String> schemes, List<Path> fileRoots, List<String> httpHosts, long maxBytes,
       long maxPixels) {
@@ -34,6 +35,20 @@ public final class AllowListImageSource implements ImageSource {
    */
   public AllowListImageSource(List<String> schemes, List<Path> fileRoots, List<String> httpHosts, long maxBytes,
       long maxPixels, Properties kafkaClient, String eventsTopic) {
+    this(schemes, fileRoots, httpHosts, maxBytes, maxPixels, kafkaClient, eventsTopic, List.of(), null);
+  }
+
+  /** The source a role uses: everything from the config ({@code image.*}, the cluster for source records). */
+  public static AllowListImageSource fromConfig(io.camstream.config.CamstreamConfig config) {
+    return new AllowListImageSource(config.imageUriSchemes(), config.imageFileRoots(), config.imageHttpHosts(),
+        Math.max(1, config.imageDataMaxBytes()), config.imageMaxPixels(),
+        config.embeddedBroker() ? null : config.kafkaClientProperties(), config.topics().events(),
+        config.imageS3Buckets(), new S3Fetcher.Settings(config.imageS3Endpoint(), config.imageS3Region(),
+            config.imageS3PathStyle()));
+  }
+
+  private AllowListImageSource(List<String> schemes, List<Path> fileRoots, List<String> httpHosts, long maxBytes,
+      long maxPixels, Properties kafkaClient, String eventsTopic, List<String> s3Buckets, S3Fetcher.Settings s3) {
     if (maxBytes <= 0 || maxPixels <= 0) {
       throw new IllegalArgumentException("maxBytes and maxPixels must be positive");
     }
@@ -43,6 +58,7 @@ public final class AllowListImageSource implements ImageSource {
     this.maxPixels = maxPixels;
     this.schemes = schemes.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     this.sourceRecords = kafkaClient == null ? null : new SourceRecordFetcher(kafkaClient, eventsTopic);
+    this.s3 = s3 == null ? null : new S3Fetcher(s3Buckets, maxBytes, HttpFetcher.READ_DEADLINE, s3);
   }
 
   @Override
@@ -85,8 +101,11 @@ public final class AllowListImageSource implements ImageSource {
       case "https":
         return http.get(parsed);
       case "s3":
-        throw new ExplainException(
-            Reason.IMAGE_NOT_ALLOWED, "s3: image source is not configured in this deployment: " + shortForm(uri));
+        if (s3 == null) {
+          throw new ExplainException(
+              Reason.IMAGE_NOT_ALLOWED, "s3: image source is not configured in this source: " + shortForm(uri));
+        }
+        return s3.get(parsed);
       default:
         throw new ExplainException(
             Reason.IMAGE_NOT_ALLOWED, "unsupported image URI scheme '" + scheme + "': " + shortForm(uri));
