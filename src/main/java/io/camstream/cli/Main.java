@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         ReplayCommand.class,
         DemoCommand.class,
         ReviewAccountCommand.class,
+        ExportCommand.class,
     })
 public final class Main implements Runnable {
 
