@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         ReviewAccountCommand.class,
         EngineWorkerCommand.class,
         PolicyCommand.class,
+        ExportCommand.class,
     })
 public final class Main implements Runnable {
 

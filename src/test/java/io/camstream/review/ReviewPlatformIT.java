@@ -73,6 +73,22 @@ class ReviewPlatformIT {
     try (ReviewService service = ReviewService.start(config)) {
       int port = service.port();
       String base = "http://127.0.0.1:" + port;
+      // first the stores become queryable and both reviews arrive (cold start is not what is measured)
+      HttpClient http = HttpClient.newHttpClient();
+      String anaBasic = "Basic " + Base64.getEncoder().encodeToString("ana:ana-secret-1".getBytes(
+          StandardCharsets.UTF_8));
+      HttpResponse<String> queue = null;
+      for (int i = 0; i < 120; i++) {
+        queue = http.send(HttpRequest.newBuilder(URI.create(base + "/api/reviews")).header("Authorization", anaBasic)
+            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (queue.statusCode() == 200 && Reviews.MAPPER.readTree(queue.body()).get("items").size() == 2) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      assertThat(queue.statusCode()).isEqualTo(200);
+      assertThat(Reviews.MAPPER.readTree(queue.body()).get("items")).hasSize(2);
+
       // 100 slow clients: half never finish their headers, half announce a login body and send a few bytes of it
       for (int i = 0; i < SLOW_CLIENTS; i++) {
         Socket s = new Socket("127.0.0.1", port);
@@ -104,22 +120,15 @@ class ReviewPlatformIT {
       trickle.setDaemon(true);
       trickle.start();
 
-      // an API client of ana's, timed while the slow clients are connected
-      HttpClient http = HttpClient.newHttpClient();
-      String anaBasic = "Basic " + Base64.getEncoder().encodeToString("ana:ana-secret-1".getBytes(
-          StandardCharsets.UTF_8));
-      HttpResponse<String> queue = null;
-      for (int i = 0; i < 20; i++) {
+      // ana's API client, timed while the slow clients are connected
+      for (int i = 0; i < 10; i++) {
         long t0 = System.nanoTime();
-        queue = http.send(HttpRequest.newBuilder(URI.create(base + "/api/reviews")).header("Authorization", anaBasic)
-            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/reviews"))
+            .header("Authorization", anaBasic).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
         apiMillis.add((System.nanoTime() - t0) / 1_000_000);
-        if (queue.statusCode() == 200 && Reviews.MAPPER.readTree(queue.body()).get("items").size() == 2) {
-          break;
-        }
-        Thread.sleep(500);
+        assertThat(r.statusCode()).isEqualTo(200);
       }
-      assertThat(queue.statusCode()).isEqualTo(200);
 
       // NUL and CR/LF in paths: 400; wrong methods: 405 with Allow
       for (String path : List.of("/artifacts/a%00.png", "/review/%00", "/images/x%0d%0aSet-Cookie:%20a=1")) {

@@ -131,6 +131,8 @@ public final class ReviewServer implements AutoCloseable {
     connector.setPort(settings.port());
     connector.setIdleTimeout(web.idleTimeout().toMillis());
     connector.setAcceptQueueSize(256);
+    // Jetty's default, set here on purpose: Nagle against delayed ACKs added ~40 ms per response on reused connections
+    connector.setAcceptedTcpNoDelay(true);
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(web.maxConnections(), connector));
     server.setHandler(new Router(routes, auth, limiter));
@@ -159,9 +161,9 @@ public final class ReviewServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** Whether the server speaks HTTPS. */
-  public boolean tls() {
-    return connector.getDefaultProtocol().startsWith("SSL");
+  /** Whether accepted connections have TCP_NODELAY set. */
+  public boolean tcpNoDelay() {
+    return connector.getAcceptedTcpNoDelay();
   }
 
   @Override

@@ -548,4 +548,40 @@ class ReviewServerTest {
     assertThat(gone.get("state").asText()).isEqualTo("artifacts-expired");
     assertThat(gone.get("links").get("heatmap").isNull()).isTrue();
   }
+
+  @Test
+  void servesHttpsFromAKeystoreWithSecureExpiringCookies() throws Exception {
+    Path keystore = tmp.resolve("review.p12");
+    Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "review", "-keyalg", "EC", "-groupname",
+        "secp256r1", "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+        keystore.toString(), "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+    assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+    WebSettings w = settings.web();
+    server.close();
+    server = new ReviewServer(settings.withWeb(new WebSettings(w.maxConnections(), w.idleTimeout(),
+        w.liveDebounce(), w.maxLiveStreams(), null, "", List.of(), w.sessionTtl(), w.authFailuresPerMinute(),
+        keystore, "changeit")), attention, queries, decisions, feed);
+    assertThat(server.tcpNoDelay()).isTrue();
+    // the test trusts the throwaway certificate it just made
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    HttpClient https = HttpClient.newBuilder().sslContext(ssl).build();
+    HttpResponse<String> login = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port()
+        + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(303);
+    assertThat(login.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c)
+        .contains("; Secure", "Max-Age=43200", "HttpOnly", "SameSite=Strict"));
+    assertThat(login.headers().firstValue("Strict-Transport-Security")).isPresent();
+    // plain HTTP on the TLS port gets no answer a browser would use
+    assertThat(raw(server.port(), "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+        .doesNotContain("200 OK");
+  }
 }
