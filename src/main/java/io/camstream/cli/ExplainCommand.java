@@ -45,6 +45,10 @@ public final class ExplainCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   Target target;
 
+  @Option(names = "--segment-class", paramLabel = "K",
+      description = "Segmentation model: explain class K's logits summed over its predicted region, or over --box.")
+  Integer segmentClass;
+
   @Option(names = "--no-overlay", description = "Write no overlay (no raw pixels in any artifact).")
   boolean noOverlay;
 
@@ -77,7 +81,7 @@ public final class ExplainCommand implements Callable<Integer> {
       try {
         inputs.add(new ExplainInput(ms.id(), Files.readAllBytes(img), img.getFileName().toString(), layer, method,
             target == null ? null : target.classIndex, target == null ? null : target.box,
-            target == null ? null : target.threshold, !noOverlay));
+            target == null ? null : target.threshold, !noOverlay, segmentClass));
         readable.add(img);
       } catch (IOException e) {
         err.println("error: " + img + ": IMAGE_UNREADABLE: " + e.getMessage());

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     name = "models",
     mixinStandardHelpOptions = true,
     description = "Download or verify model files listed in a model spec's source: block.",
-    subcommands = {ModelsCommand.Fetch.class, ModelsCommand.Verify.class})
+    subcommands = {ModelsCommand.Fetch.class, ModelsCommand.Verify.class, ModelsCommand.SpecFromExport.class})
 public final class ModelsCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -114,6 +114,57 @@ public final class ModelsCommand implements Runnable {
       }
       out.flush();
       return checks.stream().allMatch(FileCheck::ok) ? 0 : 1;
+    }
+  }
+
+  /** {@code camstream models spec DIR}. */
+  @Command(name = "spec", mixinStandardHelpOptions = true,
+      description = "Write a model spec YAML from the configs a Paddle toolkit exported next to the model"
+          + " (PaddleClas inference.yml, PaddleDetection infer_cfg.yml, PaddleSeg deploy.yaml, PaddleOCR folder"
+          + " names). Entries it cannot map are listed on stderr.")
+  static final class SpecFromExport implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "DIR", description = "The exported model folder.")
+    Path dir;
+
+    @Option(names = "--out", paramLabel = "FILE",
+        description = "Where to write the spec (default: DIR/camstream.yaml; - for stdout).")
+    String outFile;
+
+    @Option(names = "--id", description = "Model id (default: the folder name).")
+    String id;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        io.camstream.model.ExportedConfigs.Result r = io.camstream.model.ExportedConfigs.fromDir(dir, id);
+        String yaml = r.yaml();
+        if ("-".equals(outFile)) {
+          spec.commandLine().getOut().print(yaml);
+        } else {
+          Path target = outFile != null ? Path.of(outFile) : dir.resolve("camstream.yaml");
+          if (outFile == null) {
+            // files.dir "." is relative to the spec: right beside the model
+            Files.writeString(target, yaml);
+          } else {
+            Files.writeString(target, yaml.replace("dir: \".\"", "dir: \"" + dir.toAbsolutePath().normalize()
+                + "\""));
+          }
+          spec.commandLine().getOut().println("wrote " + target + " (" + r.toolkit() + ")");
+        }
+        for (String u : r.unmapped()) {
+          err.println("not mapped: " + u);
+        }
+        spec.commandLine().getOut().flush();
+        err.flush();
+        return 0;
+      } catch (IOException e) {
+        err.println("camstream models spec: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
     }
   }
 }

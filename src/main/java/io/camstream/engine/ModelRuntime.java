@@ -135,7 +135,7 @@ public final class ModelRuntime implements AutoCloseable {
 
   /** The variable targets are taken on: logits for classifiers, the output map for dense models. */
   public String target() {
-    return spec.task() == ModelSpec.Task.CLASSIFICATION ? spec.logits() : spec.output();
+    return spec.logits() != null ? spec.logits() : spec.output();
   }
 
   /**
@@ -151,7 +151,8 @@ public final class ModelRuntime implements AutoCloseable {
     }
     int h = (int) x.shape()[2];
     int w = (int) x.shape()[3];
-    return List.of(x, new Blob(new long[] {1, 1, h, w}, new float[h * w]),
+    int c = (int) graph.dims(target())[1];
+    return List.of(x, new Blob(new long[] {1, c, h, w}, new float[c * h * w]),
         new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
   }
 
@@ -271,7 +272,7 @@ public final class ModelRuntime implements AutoCloseable {
       boolean mean = kind == Kind.EXPLAIN_MEAN;
       return spec.task() == ModelSpec.Task.CLASSIFICATION
           ? ExplainProgramBuilder.classification(graph, layer, spec.logits(), spec.output(), mean)
-          : ExplainProgramBuilder.dense(graph, layer, spec.output(), mean);
+          : ExplainProgramBuilder.dense(graph, layer, target(), spec.output(), mean);
     } catch (UnknownLayerException e) {
       throw new ExplainException(Reason.UNKNOWN_LAYER, "model " + spec.key() + ": " + e.getMessage());
     } catch (OpVariantException e) {

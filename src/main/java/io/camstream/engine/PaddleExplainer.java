@@ -164,7 +164,7 @@ public final class PaddleExplainer implements Explainer {
     } catch (IllegalArgumentException e) {
       throw new ExplainException(Reason.UNKNOWN_METHOD, e.getMessage());
     }
-    checkTarget(spec, in);
+    checkTarget(spec, in, rt);
     if (in.imageBytes() == null || in.imageBytes().length == 0) {
       throw new ExplainException(Reason.IMAGE_UNDECODABLE, "image " + in.imageName() + " is empty");
     }
@@ -183,7 +183,26 @@ public final class PaddleExplainer implements Explainer {
     return new Job(index, in, rt, layer, method, image, p, (System.nanoTime() - t0) / 1e6);
   }
 
-  private static void checkTarget(ModelSpec spec, ExplainInput in) throws ExplainException {
+  private static void checkTarget(ModelSpec spec, ExplainInput in, ModelRuntime rt) throws ExplainException {
+    if (in.segmentClass() != null) {
+      long[] d = rt.graph().dims(rt.target());
+      if (spec.task() != ModelSpec.Task.DENSE || d.length != 4) {
+        throw new ExplainException(Reason.BAD_TARGET, "model " + spec.key()
+            + " is not a segmentation model: a segment class needs a dense [N,C,H,W] output");
+      }
+      if (in.segmentClass() < 0 || in.segmentClass() >= d[1]) {
+        throw new ExplainException(Reason.BAD_TARGET, "segment class " + in.segmentClass()
+            + " is out of range for model " + spec.key() + " (" + d[1] + " classes)");
+      }
+      if (in.classIndex() != null || in.threshold() != null) {
+        throw new ExplainException(Reason.BAD_TARGET, "a segment class goes with a box or nothing, not with a"
+            + " class or threshold");
+      }
+    } else if (spec.task() == ModelSpec.Task.DENSE && in.box() != null && rt.graph().dims(rt.target()).length == 4
+        && rt.graph().dims(rt.target())[1] > 1) {
+      throw new ExplainException(Reason.BAD_TARGET, "model " + spec.key() + " outputs "
+          + rt.graph().dims(rt.target())[1] + " class maps: give a segment class with the box");
+    }
     if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
       if (in.box() != null || in.threshold() != null) {
         throw new ExplainException(Reason.BAD_TARGET, "model " + spec.key()
@@ -245,16 +264,18 @@ public final class PaddleExplainer implements Explainer {
       System.arraycopy(jobs.get(i).prepared().chw(), 0, x, i * p0.chw().length, p0.chw().length);
     }
     Blob input = new Blob(new long[] {n, 3, p0.height(), p0.width()}, x);
-    float[][] denseSeeds = classification ? null : denseSeeds(jobs);
+    int channels = classification ? 0 : (int) rt.graph().dims(rt.target())[1];
     double[] thresholds = classification ? null : thresholds(jobs);
-    List<Blob> feeds = new ArrayList<>(List.of(input));
-    if (kind != ModelRuntime.Kind.FORWARD) {
-      feeds.addAll(classification ? List.of(classSeed(jobs, prog.program().seedShape()[0]))
-          : List.of(denseSeedBlob(denseSeeds, p0), thresholdBlob(thresholds)));
-    }
     WorkerPool.Worker w = pool.borrow();
     try {
       Backend.Session s = w.session(prog.key(), prog.byDevice().get(w.device));
+      float[][] regions = classification ? null : predictedRegions(jobs, s, kind, rt, input, channels, p0);
+      float[][] denseSeeds = classification ? null : denseSeeds(jobs, channels, regions);
+      List<Blob> feeds = new ArrayList<>(List.of(input));
+      if (kind != ModelRuntime.Kind.FORWARD) {
+        feeds.addAll(classification ? List.of(classSeed(jobs, prog.program().seedShape()[0]))
+            : List.of(denseSeedBlob(denseSeeds, p0, channels), thresholdBlob(thresholds)));
+      }
       long t0 = System.nanoTime();
       Map<String, Blob> out = s.run(feeds);
       double engineMs = (System.nanoTime() - t0) / 1e6;
@@ -285,7 +306,16 @@ public final class PaddleExplainer implements Explainer {
           int ci = cls[i];
           scorer = (masks, mh, mw) -> scoreMasked(s, prog, j, masks, mh, mw, o -> o.get(rt.target()), ci, null, 0);
         } else {
-          if (j.input().box() != null) {
+          if (j.input().segmentClass() != null) {
+            target.put("kind", "segment");
+            target.put("classIndex", j.input().segmentClass());
+            target.put("label", rt.spec().label(j.input().segmentClass()));
+            if (j.input().box() != null) {
+              target.put("box", j.input().box());
+            } else {
+              target.put("region", "predicted");
+            }
+          } else if (j.input().box() != null) {
             target.put("kind", "box");
             target.put("box", j.input().box());
           } else {
@@ -294,7 +324,7 @@ public final class PaddleExplainer implements Explainer {
           }
           float[] seed = denseSeeds[i];
           double thr = thresholds[i];
-          scorer = (masks, mh, mw) -> scoreMasked(s, prog, j, masks, mh, mw, o -> o.get(rt.spec().output()), -1, seed,
+          scorer = (masks, mh, mw) -> scoreMasked(s, prog, j, masks, mh, mw, o -> o.get(rt.target()), -1, seed,
               thr);
         }
         targets.add(target);
@@ -342,13 +372,69 @@ public final class PaddleExplainer implements Explainer {
     return new Blob(new long[] {jobs.size(), k}, seed);
   }
 
-  /** Box masks in model-input pixels (zeros for threshold targets). */
-  private static float[][] denseSeeds(List<Job> jobs) {
+  /**
+   * Segment targets without a box: the pixels the model assigns to the class (arg-max over the class maps), from
+   * a first pass of the same program with the gradient seeds off. Null entries for every other target.
+   */
+  private float[][] predictedRegions(List<Job> jobs, Backend.Session s, ModelRuntime.Kind kind,
+      ModelRuntime rt, Blob input, int channels, Preprocessor.Prepared p0) throws ExplainException {
+    float[][] out = new float[jobs.size()][];
+    if (jobs.stream().noneMatch(j -> j.input().segmentClass() != null && j.input().box() == null)) {
+      return out;
+    }
+    int plane = p0.height() * p0.width();
+    List<Blob> feeds = new ArrayList<>(List.of(input));
+    if (kind != ModelRuntime.Kind.FORWARD) {
+      feeds.add(new Blob(new long[] {jobs.size(), channels, p0.height(), p0.width()},
+          new float[jobs.size() * channels * plane]));
+      double[] off = new double[jobs.size()];
+      Arrays.fill(off, Float.MAX_VALUE);
+      feeds.add(thresholdBlob(off));
+    }
+    Blob logits = s.run(feeds).get(rt.target());
+    if (logits.shape()[2] != p0.height() || logits.shape()[3] != p0.width()) {
+      throw new ExplainException(Reason.BAD_TARGET, "model " + rt.spec().key() + ": its class maps are "
+          + logits.shape()[2] + "x" + logits.shape()[3] + ", not the input size: segment targets need full-size maps");
+    }
+    for (int i = 0; i < jobs.size(); i++) {
+      Integer c = jobs.get(i).input().segmentClass();
+      if (c == null || jobs.get(i).input().box() != null) {
+        continue;
+      }
+      float[] o = logits.item(i);
+      float[] m = new float[plane];
+      for (int k = 0; k < plane; k++) {
+        int best = 0;
+        for (int ch = 1; ch < channels; ch++) {
+          if (o[ch * plane + k] > o[best * plane + k]) {
+            best = ch;
+          }
+        }
+        m[k] = best == c ? 1f : 0f;
+      }
+      out[i] = m;
+    }
+    return out;
+  }
+
+  /**
+   * d(score)/d(target map) per image, {@code channels} planes in model-input pixels: the box in plane 0 (or in
+   * the segment class's plane), the predicted region of a segment class, or zeros for threshold targets.
+   */
+  private static float[][] denseSeeds(List<Job> jobs, int channels, float[][] predicted) {
     float[][] out = new float[jobs.size()][];
     for (int i = 0; i < jobs.size(); i++) {
       Job j = jobs.get(i);
       Preprocessor.Prepared p = j.prepared();
-      float[] m = new float[p.height() * p.width()];
+      int plane = p.height() * p.width();
+      float[] all = new float[Math.max(1, channels) * plane];
+      Integer seg = j.input().segmentClass();
+      out[i] = all;
+      if (predicted[i] != null) {
+        System.arraycopy(predicted[i], 0, all, seg * plane, plane);
+        continue;
+      }
+      float[] m = new float[plane];
       int[] box = j.input().box();
       if (box != null) {
         double sx = p.contentWidth() / (double) j.image().width();
@@ -361,7 +447,7 @@ public final class PaddleExplainer implements Explainer {
           Arrays.fill(m, y * p.width() + x0, y * p.width() + x1, 1f);
         }
       }
-      out[i] = m;
+      System.arraycopy(m, 0, all, (seg == null ? 0 : seg) * plane, plane);
     }
     return out;
   }
@@ -370,18 +456,19 @@ public final class PaddleExplainer implements Explainer {
     double[] t = new double[jobs.size()];
     for (int i = 0; i < t.length; i++) {
       ExplainInput in = jobs.get(i).input();
-      // a box target switches the threshold term off: probabilities never exceed 2
-      t[i] = in.box() != null ? 2.0 : in.threshold() != null ? in.threshold() : DEFAULT_THRESHOLD;
+      // a box target switches the threshold term off: probabilities never exceed 2 (logits can: segment targets)
+      t[i] = in.segmentClass() != null ? Float.MAX_VALUE
+          : in.box() != null ? 2.0 : in.threshold() != null ? in.threshold() : DEFAULT_THRESHOLD;
     }
     return t;
   }
 
-  private static Blob denseSeedBlob(float[][] seeds, Preprocessor.Prepared p) {
+  private static Blob denseSeedBlob(float[][] seeds, Preprocessor.Prepared p, int channels) {
     float[] all = new float[seeds.length * seeds[0].length];
     for (int i = 0; i < seeds.length; i++) {
       System.arraycopy(seeds[i], 0, all, i * seeds[0].length, seeds[0].length);
     }
-    return new Blob(new long[] {seeds.length, 1, p.height(), p.width()}, all);
+    return new Blob(new long[] {seeds.length, Math.max(1, channels), p.height(), p.width()}, all);
   }
 
   private static Blob thresholdBlob(double[] t) {

@@ -32,6 +32,13 @@ public final class Preprocessor {
   }
 
   public Prepared prepare(DecodedImage image) {
+    if (spec.resize().equals("short-side-crop")) {
+      // PaddleClas ResizeImage(resize_short) then CropImage(size): the centre crop is the whole input
+      int[] size = resizedSize(image.width(), image.height());
+      DecodedImage resized = Images.resize(image, size[0], size[1]);
+      return new Prepared(normalise(centreCrop(resized, spec.width(), spec.height()), spec.width(), spec.height()),
+          spec.height(), spec.width(), spec.width(), spec.height());
+    }
     int[] size = resizedSize(image.width(), image.height());
     int rw = size[0];
     int rh = size[1];
@@ -63,9 +70,28 @@ public final class Preprocessor {
         rw = Math.max((int) Math.rint(rw / (double) multiple) * multiple, multiple);
         return new int[] {rw, rh};
       }
+      case "short-side-crop": {
+        // PaddleClas ResizeImage resize_short: the short side becomes limitSideLen, w and h rounded
+        int target = spec.limitSideLen() == null ? Math.max(spec.width(), spec.height()) : spec.limitSideLen();
+        double ratio = target / (double) Math.min(w, h);
+        return new int[] {(int) Math.round(w * ratio), (int) Math.round(h * ratio)};
+      }
       default:
         throw new IllegalStateException("resize rule " + spec.resize());
     }
+  }
+
+  /** The centre {@code w x h} of an image at least that large (PaddleClas CropImage: offsets floor((W-w)/2)). */
+  static DecodedImage centreCrop(DecodedImage img, int w, int h) {
+    int x0 = Math.max(0, (img.width() - w) / 2);
+    int y0 = Math.max(0, (img.height() - h) / 2);
+    int cw = Math.min(w, img.width());
+    int ch = Math.min(h, img.height());
+    byte[] out = new byte[cw * ch * 3];
+    for (int y = 0; y < ch; y++) {
+      System.arraycopy(img.bgr(), ((y0 + y) * img.width() + x0) * 3, out, y * cw * 3, cw * 3);
+    }
+    return new DecodedImage(cw, ch, out, img.sha256());
   }
 
   private float[] normalise(DecodedImage img, int inW, int inH) {

@@ -12,6 +12,8 @@ package io.camstream.explain;
  * @param box dense target: sum of the output inside {x, y, w, h} in original image pixels, or null
  * @param threshold dense target: sum of the output over pixels above this value, or null (default 0.3)
  * @param withOverlay false keeps raw pixels out of every artifact (privacy heatmap-only)
+ * @param segmentClass segmentation target: the sum of this class's logits over a mask (the box if given, else
+ *     the pixels predicted as this class), or null
  */
 public record ExplainInput(
     String modelId,
@@ -22,7 +24,14 @@ public record ExplainInput(
     Integer classIndex,
     int[] box,
     Double threshold,
-    boolean withOverlay) {
+    boolean withOverlay,
+    Integer segmentClass) {
+
+  /** The form without a segmentation target. */
+  public ExplainInput(String modelId, byte[] imageBytes, String imageName, String layer, String method,
+      Integer classIndex, int[] box, Double threshold, boolean withOverlay) {
+    this(modelId, imageBytes, imageName, layer, method, classIndex, box, threshold, withOverlay, null);
+  }
 
   /** The common case: model defaults, predicted class, overlay rendered. */
   public static ExplainInput of(String modelId, byte[] imageBytes, String imageName) {

@@ -67,8 +67,14 @@ public final class ExplainProgramBuilder {
 
   /** As {@link #dense(ProgramGraph, String, String)}, optionally fetching only the gradient's channel means. */
   public static ExplainProgram dense(ProgramGraph g, String layer, String output, boolean meanGradient) {
-    long[] d = g.dims(output);
-    return build(g, layer, output, output, false, java.util.Arrays.copyOfRange(d, 1, d.length), meanGradient);
+    return dense(g, layer, output, output, meanGradient);
+  }
+
+  /** A dense target taken on {@code target} (segmentation logits before a per-pixel softmax) beside the output. */
+  public static ExplainProgram dense(ProgramGraph g, String layer, String target, String output,
+      boolean meanGradient) {
+    long[] d = g.dims(target);
+    return build(g, layer, target, output, false, java.util.Arrays.copyOfRange(d, 1, d.length), meanGradient);
   }
 
   private static ExplainProgram build(ProgramGraph g, String layer, String target, String output,
@@ -138,7 +144,7 @@ public final class ExplainProgramBuilder {
     }
     List<String> fetches = new ArrayList<>();
     fetches.add(output);
-    if (classification && !target.equals(output)) {
+    if (!target.equals(output)) {
       fetches.add(target);
     }
     fetches.add(layer);

@@ -93,9 +93,9 @@ public record ModelSpec(
       std = std == null ? List.of(1.0, 1.0, 1.0) : std;
       padValue = padValue == null ? 0f : padValue;
       maxPixels = maxPixels == null ? 40_000_000L : maxPixels;
-      if (!List.of("fixed", "keep-ratio-pad", "longest-side").contains(resize)) {
+      if (!List.of("fixed", "keep-ratio-pad", "longest-side", "short-side-crop").contains(resize)) {
         throw new IllegalArgumentException(
-            "input.resize must be fixed, keep-ratio-pad or longest-side, not '" + resize + "'");
+            "input.resize must be fixed, keep-ratio-pad, longest-side or short-side-crop, not '" + resize + "'");
       }
       if (!channelOrder.equals("BGR") && !channelOrder.equals("RGB")) {
         throw new IllegalArgumentException("input.channelOrder must be BGR or RGB, not '" + channelOrder + "'");

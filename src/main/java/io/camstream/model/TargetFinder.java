@@ -59,7 +59,11 @@ public final class TargetFinder {
           + ": cannot tell the task; set task (classification or dense) and logits in the spec");
     }
     if (t == ModelSpec.Task.DENSE) {
-      return new Targets(t, out, null, output == null ? "output: the program's fetch, dense map" : "from the spec");
+      // a per-pixel softmax over classes (segmentation): class targets are taken on its input, the logits
+      String segLogits = given != null ? given
+          : "softmax".equals(activation) && g.dims(found).length == 4 ? found : null;
+      return new Targets(t, out, segLogits, segLogits != null ? "dense map; segment logits: " + segLogits
+          : output == null ? "output: the program's fetch, dense map" : "dense map from the spec");
     }
     String l = given != null ? given : found != null ? found : out;
     if (g.dims(l).length != 2) {

@@ -28,24 +28,10 @@ final class Wire {
     ArrayNode arr = h.putArray("inputs");
     List<byte[]> blobs = new ArrayList<>();
     for (ExplainInput in : inputs) {
-      ObjectNode o = arr.addObject();
-      o.put("modelId", in.modelId());
-      o.put("imageName", in.imageName());
-      o.put("layer", in.layer());
-      o.put("method", in.method());
-      if (in.classIndex() != null) {
-        o.put("classIndex", in.classIndex());
-      }
-      if (in.box() != null) {
-        ArrayNode b = o.putArray("box");
-        for (int v : in.box()) {
-          b.add(v);
-        }
-      }
-      if (in.threshold() != null) {
-        o.put("threshold", in.threshold());
-      }
-      o.put("withOverlay", in.withOverlay());
+      // every field but the image travels as JSON (all of them, so a new target kind needs no change here)
+      ObjectNode o = Frame.JSON.valueToTree(in);
+      o.remove("imageBytes");
+      arr.add(o);
       blobs.add(in.imageBytes() == null ? new byte[0] : in.imageBytes());
     }
     return new Frame(h, blobs);
@@ -55,17 +41,13 @@ final class Wire {
     List<ExplainInput> out = new ArrayList<>();
     JsonNode arr = f.header().get("inputs");
     for (int i = 0; i < arr.size(); i++) {
-      JsonNode o = arr.get(i);
-      int[] box = null;
-      if (o.has("box")) {
-        box = new int[o.get("box").size()];
-        for (int k = 0; k < box.length; k++) {
-          box[k] = o.get("box").get(k).asInt();
-        }
+      ObjectNode o = ((ObjectNode) arr.get(i)).deepCopy();
+      o.put("imageBytes", f.blobs().get(i));
+      try {
+        out.add(Frame.JSON.treeToValue(o, ExplainInput.class));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException("unreadable explain input " + i + ": " + e.getOriginalMessage(), e);
       }
-      out.add(new ExplainInput(text(o, "modelId"), f.blobs().get(i), text(o, "imageName"), text(o, "layer"),
-          text(o, "method"), o.has("classIndex") ? o.get("classIndex").asInt() : null, box,
-          o.has("threshold") ? o.get("threshold").asDouble() : null, o.path("withOverlay").asBoolean(true)));
     }
     return out;
   }

@@ -48,4 +48,23 @@ class PreprocessorTest {
     assertThat(rgb.chw()[0]).isCloseTo(0.2f, Offset.offset(1e-5f));
     assertThat(rgb.chw()[1]).isCloseTo(0.6f, Offset.offset(1e-5f));
   }
+
+  @Test
+  void shortSideCropResizesTheShortSideThenTakesTheCentre() {
+    Preprocessor p = new Preprocessor(new ModelSpec.Input("short-side-crop", 2, 2, 4, null, "BGR", 1.0,
+        null, null, null, null));
+    assertThat(p.resizedSize(8, 4)).containsExactly(8, 4);   // short side 4 already
+    assertThat(p.resizedSize(3, 6)).containsExactly(4, 8);
+    // 4x4 image (already short side 4), pixel value = 10*y + x in every channel: the centre 2x2 is (1..2, 1..2)
+    byte[] bgr = new byte[4 * 4 * 3];
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 4; x++) {
+        java.util.Arrays.fill(bgr, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3, (byte) (10 * y + x));
+      }
+    }
+    Preprocessor.Prepared out = p.prepare(new DecodedImage(4, 4, bgr, "x"));
+    assertThat(out.width()).isEqualTo(2);
+    assertThat(out.height()).isEqualTo(2);
+    assertThat(java.util.Arrays.copyOf(out.chw(), 4)).containsExactly(11f, 12f, 21f, 22f);
+  }
 }

@@ -31,7 +31,7 @@ class WireTest {
     List<ExplainInput> in = List.of(
         new ExplainInput("ocr-textline-cls@2.0", png, "e1", "conv1", "gradcampp", 1, null, null, false),
         new ExplainInput("ocr-db-det@3.0", new byte[] {7}, "e2", null, null, null, new int[] {1, 2, 3, 4}, 0.4,
-            true));
+            true, 3));
     List<ExplainInput> out = Wire.inputs(roundTrip(Wire.request(42, in)));
     assertThat(out).hasSize(2);
     assertThat(out.get(0).imageBytes()).isEqualTo(png);
@@ -42,6 +42,8 @@ class WireTest {
     assertThat(out.get(1).threshold()).isEqualTo(0.4);
     assertThat(out.get(1).layer()).isNull();
     assertThat(out.get(1).classIndex()).isNull();
+    assertThat(out.get(1).segmentClass()).isEqualTo(3);
+    assertThat(out.get(0).segmentClass()).isNull();
   }
 
   @Test
@@ -60,7 +62,8 @@ class WireTest {
     Explanation e = new Explanation(400, 64, new Explanation.ModelRef("m", "2.0", "abc"), "gradcam", "layer_1",
         new Explanation.Prediction(1, "180", 0.987654321, new float[] {0.012345679f, 0.98765432f}), target,
         new Explanation.Grid(6, 4, grid), new Explanation.Peak(10, 20),
-        List.of(new Explanation.Region(1, 2, 3, 4, 0.625)), timings, new byte[] {1, 2, 3}, null);
+        List.of(new Explanation.Region(1, 2, 3, 4, 0.625)), timings, new byte[] {1, 2, 3}, null,
+        new Explanation.EngineRef("onnxruntime", "1.29.0"));
     ExplainException bad = new ExplainException(ExplainException.Reason.UNKNOWN_LAYER, "no layer x");
     Frame f = roundTrip(Wire.answer(7, List.of(e, bad), "cpu", "paddle", 12.5));
     assertThat(f.header().get("device").asText()).isEqualTo("cpu");
@@ -75,6 +78,7 @@ class WireTest {
     assertThat(got.regions()).isEqualTo(e.regions());
     assertThat(got.timingsMs()).isEqualTo(timings);
     assertThat(got.model()).isEqualTo(e.model());
+    assertThat(got.engine()).isEqualTo(e.engine());
     ExplainException gotBad = (ExplainException) back.get(1);
     assertThat(gotBad.line()).isEqualTo(bad.line());
   }
