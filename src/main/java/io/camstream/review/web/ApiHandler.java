@@ -157,6 +157,24 @@ final class ApiHandler {
     Http.json(ex, 200, body);
   }
 
+  /** Admins only: the latest decisions (who decided what, when), newest first; the stored audit trail. */
+  void audit(Exchange ex) {
+    if (!ex.identity.admin()) {
+      throw new Http.Failure(403, "the audit trail is for admins");
+    }
+    int limit = intParam(Http.query(ex), "limit", DEFAULT_LIMIT);
+    List<JsonNode> all = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = queries.stores().decisions().all()) {
+      it.forEachRemaining(kv -> Json.object(kv.value).ifPresent(all::add));
+    }
+    all.sort(Comparator.comparing((JsonNode d) -> d.path("decidedAt").asText()).reversed());
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ArrayNode items = body.putArray("items");
+    all.stream().limit(limit).forEach(items::add);
+    body.put("total", all.size());
+    Http.json(ex, 200, body);
+  }
+
   void atlas(Exchange ex) {
     Map<String, String> q = Http.query(ex);
     AttentionSettings.WindowSize size = size(q);

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/reviews/<eventId>/decision} {@code {decision: confirm|reject|relabel, label, comment}}: the
  *       reviewer is the authenticated identity; 201 published, 200 the same decision again, 409 a different one
  *       exists, 400 invalid, 404 unknown event;
- *   <li>{@code GET /api/whoami} the caller's identity; {@code GET /api/events} Server-Sent Events (debounced);
+ *   <li>{@code GET /api/audit?limit=} (admins) the latest decisions; {@code GET /api/whoami} the caller's identity; {@code GET /api/events} Server-Sent Events (debounced);
  *   <li>{@code GET /api/atlas?size=hourly|daily&line=&model=&class=} windowed attention statistics, and
  *       {@code GET /api/atlas/image?size=&start=&key=} a window's mean heat map as PNG;
  *   <li>{@code GET /artifacts/<path>} files of the artifacts directory, {@code GET /images/<eventId>} a review's
@@ -100,6 +100,7 @@ public final class ReviewServer implements AutoCloseable {
             && !s.get(2).isEmpty() && s.get(3).equals("decision"), Set.of("POST"), false, DECISION_BODY,
             api::decide),
         new Router.Route(exact("api", "whoami"), get, false, 0, api::whoami),
+        new Router.Route(exact("api", "audit"), get, false, 0, api::audit),
         new Router.Route(exact("api", "events"), get, false, 0, live::open),
         new Router.Route(exact("api", "atlas"), get, false, 0, api::atlas),
         new Router.Route(exact("api", "atlas", "image"), get, false, 0, api::atlasImage),

@@ -471,6 +471,13 @@ class ReviewServerTest {
     assertThat(first.get("authenticatedBy").asText()).isEqualTo("account");
     assertThat(second.get("reviewer").asText()).isEqualTo("bo");
     assertThat(second.get("reviewerRole").asText()).isEqualTo("admin");
+    // the audit trail is for admins
+    for (String d : published) {
+      decisionsIn.pipeInput(Reviews.MAPPER.readTree(d).get("eventId").asText(), d);
+    }
+    assertThat(get("/api/audit", "Authorization", ana).statusCode()).isEqualTo(403);
+    JsonNode audit = json(get("/api/audit", "Authorization", bo));
+    assertThat(audit.get("items")).extracting(n -> n.get("reviewer").asText()).containsExactlyInAnyOrder("ana", "bo");
     // the login form takes name and secret; the cookie then carries the account
     HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
         + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
