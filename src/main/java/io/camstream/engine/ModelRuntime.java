@@ -242,9 +242,11 @@ public final class ModelRuntime implements AutoCloseable {
         if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
           feeds.add(new Blob(new long[] {1, p.seedShape()[0]}, new float[(int) p.seedShape()[0]]));
         } else {
-          float[] ones = new float[h * w];
+          // one seed plane per output channel (a segmenter's classes), as the program declares
+          int c = (int) p.seedShape()[0];
+          float[] ones = new float[c * h * w];
           java.util.Arrays.fill(ones, 1f);
-          feeds.add(new Blob(new long[] {1, 1, h, w}, ones));
+          feeds.add(new Blob(new long[] {1, c, h, w}, ones));
         }
       } else if (f.equals(ExplainProgram.THRESHOLD)) {
         feeds.add(new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));

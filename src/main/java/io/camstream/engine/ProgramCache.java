@@ -120,7 +120,7 @@ public final class ProgramCache {
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Dai.djl.offline=true");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ChildClasspath.get());
     cmd.add(TrialRun.class.getName());
     cmd.add(dir.toString());
     cmd.add(String.join(",", fetches));

@@ -63,7 +63,7 @@ class RunCommandIT {
     // The launcher's logging (camstream at INFO), not the tests' (warnings only): the test reads those lines.
     cmd.add("-Dlogback.configurationFile=logback.xml");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(io.camstream.engine.ChildClasspath.get());
     cmd.add(Main.class.getName());
     cmd.addAll(List.of("run", "--role", "router", "--set", "data.dir=" + data, "--set", "metrics.port=0",
         "--set", "models.dir=" + data.resolve("models")));

@@ -95,7 +95,7 @@ public final class EnginePools {
     System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("camstream.")).sorted()
         .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(io.camstream.engine.ChildClasspath.get());
     cmd.add("io.camstream.cli.Main");
     cmd.add("engine-worker");
     cmd.add("--config");

@@ -169,7 +169,7 @@ class ExplainerCrashIT {
     List<String> cmd = List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
         "-Dcamstream.worker.faults=enabled", "-Dcamstream.worker.fault.delay.ms=300",
         "-Dcamstream.shared=" + SharedImages.dir().getParent(),
-        "-cp", System.getProperty("java.class.path"), ExplainerChild.class.getName(), configFile.toString(), name,
+        "-cp", io.camstream.engine.ChildClasspath.get(), ExplainerChild.class.getName(), configFile.toString(), name,
         KafkaFixture.tempDir("camstream-crash-data-" + name + "-").toString());
     File log = configFile.resolveSibling("child-" + name + ".log").toFile();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
