@@ -68,6 +68,11 @@ public final class OnnxModel implements Backend {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       // replays must reproduce: deterministic kernels (cuDNN algorithm choice included) on every provider
       o.setDeterministicCompute(true);
+      // gradients behind saturated sigmoids are denormal floats; without flushing them the adjoint's convolutions
+      // run many times slower on x86 (values below 1e-38 are far under the 1e-4 agreement tolerance)
+      o.addConfigEntry("session.set_denormal_as_zero", "1");
+      // idle intra-op threads must not spin: sessions of several programs (and Paddle) share the same cores
+      o.addConfigEntry("session.intra_op.allow_spinning", "0");
       if (device.isGpu()) {
         checkCuda(device);
         o.addCUDA(device.getDeviceId());

@@ -47,7 +47,7 @@ final class TinyModels {
     return classifier("relu");
   }
 
-  /** The same classifier with another activation making A ({@code relu}, {@code mish}, ...). */
+  /** The same classifier with another activation ({@code mish}, ...) applied to A before the pools. */
   static ProgramWriter classifier(String activation) {
     ProgramWriter w = new ProgramWriter();
     w.feed("x", -1, 3, S, S);
@@ -62,14 +62,21 @@ final class TinyModels {
     w.var("f", -1, C).var("fx", 0, -1, C, 1, 1).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
     conv(w, "conv2d", "x", "conv_w", "c0", 1, 1, 1).add();
     eltwise(w, "elementwise_add", "c0", "conv_b", "c1", 1).add();
-    ProgramWriter.Op act = w.op(activation).in("X", "c1").out("Out", "A");
-    if (activation.equals("mish")) {
-      act.f("threshold", 20f).b("use_mkldnn", false);
+    w.op("relu").in("X", "c1").out("Out", "A").add();
+    String a = "A";
+    if (!activation.equals("relu")) {
+      // one more activation after the layer, so its gradient op is on the explain path
+      w.var("A2", -1, C, S, S);
+      ProgramWriter.Op act = w.op(activation).in("X", "A").out("Out", "A2");
+      if (activation.equals("mish")) {
+        act.f("threshold", 20f).b("use_mkldnn", false);
+      }
+      act.add();
+      a = "A2";
     }
-    act.add();
-    pool(w, "A", "m", "max", 2, false).add();
+    pool(w, a, "m", "max", 2, false).add();
     pool(w, "m", "p1", "avg", 1, true).add();
-    pool(w, "A", "p2", "avg", 1, true).add();
+    pool(w, a, "p2", "avg", 1, true).add();
     eltwise(w, "elementwise_add", "p1", "p2", "p", -1).add();
     w.op("flatten_contiguous_range").in("X", "p").out("Out", "f").out("XShape", "fx").i("start_axis", 1)
         .i("stop_axis", -1).add();
