@@ -54,7 +54,8 @@ public final class RouterTopology {
     topology.addProcessor(VALIDATE, () -> new ValidateEvent(CHECK_MODEL, metrics), PARSE);
     topology.addProcessor(CHECK_MODEL, () -> new CheckModel(CHECK_IMAGE, metrics, models), VALIDATE);
     topology.addProcessor(CHECK_IMAGE, () -> new CheckImage(SELECT, metrics, allowList), CHECK_MODEL);
-    topology.addProcessor(SELECT, () -> new SelectByPolicy(metrics, resolver, t.events()), CHECK_IMAGE);
+    topology.addProcessor(SELECT, () -> new SelectByPolicy(metrics, resolver, t.events(),
+        Math.min(SelectByPolicy.REQUEST_MAX_BYTES, config.producerMaxRequestSize() - 16 * 1024)), CHECK_IMAGE);
     topology.addSink(REQUESTS_SINK, t.requests(), new ByteArraySerializer(), new ByteArraySerializer(), SELECT);
     topology.addSink(DEAD_LETTER_SINK, t.dlq(), new ByteArraySerializer(), new ByteArraySerializer(),
         PARSE, VALIDATE, CHECK_MODEL, CHECK_IMAGE, SELECT);
