@@ -138,7 +138,9 @@ class ExplainerTopologyTest {
     assertThat(r.at("/explainer/host").asText()).isEqualTo("test-host");
     Path heatmap = Path.of(URI.create(r.at("/artifacts/heatmap").asText()));
     Path overlay = Path.of(URI.create(r.at("/artifacts/overlay").asText()));
-    assertThat(heatmap).startsWith(artifactsDir.resolve("2026-11-28/ocr-textline-cls"));
+    // <day>/<model id>-<hash>/<event id>-<hash>.heatmap.png (LocalArtifactStore.safeName)
+    assertThat(heatmap.getParent().getParent()).isEqualTo(artifactsDir.resolve("2026-11-28"));
+    assertThat(heatmap.getParent().getFileName().toString()).matches("ocr-textline-cls-[0-9a-f]{16}");
     assertThat(overlay).exists();
     assertThat(r.at("/hashes/heatmap").asText()).isEqualTo(sha256(Files.readAllBytes(heatmap)));
     assertThat(r.at("/hashes/image").asText())
@@ -184,7 +186,7 @@ class ExplainerTopologyTest {
     assertThat(r.at("/artifacts/overlay").isNull()).isTrue();
     try (Stream<Path> files = Files.walk(artifactsDir)) {
       assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
-          .containsExactly("e1.heatmap.png");
+          .singleElement().asString().matches("e1-[0-9a-f]{16}\\.heatmap\\.png");
     }
     // the heatmap is a single grey channel holding at most one level per grid cell: no image content
     BufferedImage heat = ImageIO.read(Path.of(URI.create(r.at("/artifacts/heatmap").asText())).toFile());
