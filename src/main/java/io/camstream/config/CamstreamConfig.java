@@ -522,6 +522,17 @@ public final class CamstreamConfig extends AbstractConfig {
     return getBoolean(IMAGE_S3_PATH_STYLE_CONFIG);
   }
 
+  /**
+   * The roles' producer {@code max.request.size}: 1 MiB (see {@link #streamsProperties}) unless a
+   * {@code streams.producer.max.request.size} or {@code streams.max.request.size} passthrough changes it. The router
+   * keeps its requests below it: under exactly-once a record the producer refuses aborts the whole transaction.
+   */
+  public int producerMaxRequestSize() {
+    Map<String, Object> s = originalsWithPrefix(STREAMS_PREFIX);
+    Object v = s.getOrDefault("producer.max.request.size", s.get("max.request.size"));
+    return v == null ? 1024 * 1024 : Integer.parseInt(v.toString().trim());
+  }
+
   /** Largest inference event record the router takes ({@code event.max.bytes}). */
   public int eventMaxBytes() {
     return getInt(EVENT_MAX_BYTES_CONFIG);

@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * replacement thread re-reads the same input and fails again, for ever). It is dead-lettered instead, as
  * {@code RECORD_TOO_LARGE}, with the input that produced it (or the refused output when a punctuation made it), cut
  * to fit, and processing goes on. Other production errors keep the default: fail.
+ *
+ * <p>Two limits, both Kafka's: under exactly-once a refused record aborts the producer's transaction, so the task
+ * fails whatever this handler answers (which is why the roles never write a record above the limits, and why
+ * {@link StallWatch} reports a partition that stops moving); and a refusal by the broker (rather than by the
+ * producer's own size check) is reported on the producer's I/O thread, where a dead letter cannot be sent, so that
+ * record is only logged, with its source and sha256, and skipped.
  */
 public final class DeadLetteringProductionHandler implements ProductionExceptionHandler {
 
@@ -50,6 +56,14 @@ public final class DeadLetteringProductionHandler implements ProductionException
     LOG.error("{}: a record for {} from {} was refused as too large; dead-lettering it: {}", stage, record.topic(),
         source, exception.getMessage());
     if (deadLetterTopic == null) {
+      return Response.resume();
+    }
+    if (Thread.currentThread().getName().startsWith("kafka-producer-network-thread")) {
+      // A broker-side refusal arrives in the producer's own I/O thread; a dead letter sent from there waits for
+      // metadata that only this thread can fetch (measured: 60 s max.block.ms, then the task fails). The record is
+      // skipped with the line above, which names where the input is and its sha256 below.
+      LOG.error("{}: {} not dead-lettered (refused by the broker); input sha256 {}", stage, source,
+          context.sourceRawValue() == null ? "unknown" : DeadLetters.sha256(context.sourceRawValue()));
       return Response.resume();
     }
     return Response.resume(List.of(deadLetter(context, record, exception, source)));

@@ -74,7 +74,8 @@ public final class RouterTopology {
     topology.addProcessor(VALIDATE, () -> new ValidateEvent(CHECK_MODEL, metrics), PARSE);
     topology.addProcessor(CHECK_MODEL, () -> new CheckModel(CHECK_IMAGE, metrics, models), VALIDATE);
     topology.addProcessor(CHECK_IMAGE, () -> new CheckImage(SELECT, metrics, allowList), CHECK_MODEL);
-    topology.addProcessor(SELECT, () -> new SelectByPolicy(metrics, resolver, t.events()), CHECK_IMAGE);
+    topology.addProcessor(SELECT, () -> new SelectByPolicy(metrics, resolver, t.events(),
+        Math.min(SelectByPolicy.REQUEST_MAX_BYTES, config.producerMaxRequestSize() - 16 * 1024)), CHECK_IMAGE);
     // Selected events pass through a topic keyed by eventId, so that every send of an id meets the same store
     // (requests are keyed by lineId, and an id may come again from another line or partition).
     String byId = Topics.requestsByEventId(config);

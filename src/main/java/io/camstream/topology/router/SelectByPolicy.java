@@ -34,7 +34,11 @@ final class SelectByPolicy implements Processor<byte[], RouterItem, byte[], Obje
 
   /** Requests up to this size carry the whole event. */
   static final int INLINE_MAX_BYTES = 256 * 1024;
-  /** No request is larger (well under the 1 MiB of io.camstream.kafka.Topics.OWN_RECORD_MAX_BYTES). */
+  /**
+   * No request is larger (well under the 1 MiB of io.camstream.kafka.Topics.OWN_RECORD_MAX_BYTES), nor larger than
+   * the producer's max.request.size less 16 KiB: under exactly-once a record the producer refuses aborts the whole
+   * transaction, and no exception handler can then save the partition.
+   */
   static final int REQUEST_MAX_BYTES = 768 * 1024;
   /** Input headers larger than this in total are not copied to the request. */
   static final int MAX_HEADER_BYTES = 64 * 1024;
@@ -42,13 +46,15 @@ final class SelectByPolicy implements Processor<byte[], RouterItem, byte[], Obje
   private final RouterMetrics metrics;
   private final PolicyResolver resolver;
   private final String eventsTopic;
+  private final int requestMax;
   private PolicyOverrides overrides;
   private ProcessorContext<byte[], Object> context;
 
-  SelectByPolicy(RouterMetrics metrics, PolicyResolver resolver, String eventsTopic) {
+  SelectByPolicy(RouterMetrics metrics, PolicyResolver resolver, String eventsTopic, int requestMax) {
     this.metrics = metrics;
     this.resolver = resolver;
     this.eventsTopic = eventsTopic;
+    this.requestMax = requestMax;
   }
 
   @Override
@@ -74,9 +80,10 @@ final class SelectByPolicy implements Processor<byte[], RouterItem, byte[], Obje
         value = Json.bytes(new ExplainRequest(referenced, policy, s.reasons()));
       }
     }
-    if (value.length > REQUEST_MAX_BYTES) {
+    if (value.length > requestMax) {
       deadLetter(record.value(), "the explain request would take " + value.length + " bytes (at most "
-          + REQUEST_MAX_BYTES + "); only a data: image is carried by reference, the event's other fields are too large");
+          + requestMax + ", from the producer's max.request.size); only a data: image is carried by reference, the "
+          + "event's other fields are too large");
       return;
     }
     metrics.selected(s.reasons());

@@ -138,6 +138,84 @@ class RouterGuardsIT {
     assertThat(DeadLetters.header(tooBig.headers(), DeadLetters.MESSAGE)).contains("event.max.bytes=" + eventMax);
   }
 
+  /**
+   * Requests also respect the producer's max.request.size when an operator lowers it: under exactly-once a record
+   * the producer refuses aborts the transaction (no handler can resume it), so the router dead-letters the event as
+   * EVENT_TOO_LARGE before sending, and goes on.
+   */
+  @Test
+  void requestsStayBelowALoweredProducerLimit(KafkaFixture kafka) throws Exception {
+    Path images = KafkaFixture.tempDir("images-");
+    CamstreamConfig config = kafka.config(Map.of(
+        CamstreamConfig.MODELS_DIR_CONFIG, models().toString(),
+        CamstreamConfig.IMAGE_FILE_ROOTS_CONFIG, images.toString(),
+        CamstreamConfig.STREAMS_PREFIX + "producer.max.request.size", 700 * 1024));
+    String img = images.resolve("a.png").toUri().toString();
+    ObjectNode wide = Events.classificationNode("wide", "L1", "ppocr-cls", 0.2, false, img);
+    wide.putObject("attributes").put("notes", "n".repeat(720 * 1024));
+    String events = config.topics().events();
+    try (RunningRole router = new RouterRole().start(new RoleContext(config, new SimpleMeterRegistry()))) {
+      produce(config, List.of(rec(events, Json.bytes(wide)), rec(events, small("after", img))));
+      kafka.awaitConsumed(config.routerApplicationId(), events, PATIENCE);
+      assertThat(router.healthy()).isTrue();
+    }
+    assertThat(eventIds(kafka.readToEnd(config.topics().requests()))).containsExactly("after");
+    assertThat(kafka.readToEnd(config.topics().dlq())).singleElement().satisfies(r -> {
+      assertThat(DeadLetters.header(r.headers(), DeadLetters.REASON)).isEqualTo("EVENT_TOO_LARGE");
+      assertThat(DeadLetters.header(r.headers(), DeadLetters.MESSAGE)).contains("max.request.size");
+    });
+  }
+
+  /**
+   * The production exception handler, with the broker refusing a request (a requests topic whose max.message.bytes
+   * someone set below it) under at-least-once: the refused request is skipped with a log line and the next event is
+   * routed, instead of the thread failing on it for ever. (A refusal in the producer's own size check is dead-lettered
+   * as RECORD_TOO_LARGE, see DeadLetteringProductionHandlerTest; under exactly-once Kafka aborts the transaction
+   * instead, which is why the router keeps requests below the limits and StallWatch reports a partition that stops.)
+   */
+  @Test
+  void aRequestTheBrokerRefusesDoesNotStopTheRouter(KafkaFixture kafka) throws Exception {
+    Path images = KafkaFixture.tempDir("images-");
+    CamstreamConfig config = kafka.config(Map.of(
+        CamstreamConfig.MODELS_DIR_CONFIG, models().toString(),
+        CamstreamConfig.IMAGE_FILE_ROOTS_CONFIG, images.toString(),
+        CamstreamConfig.STREAMS_PREFIX + "processing.guarantee", "at_least_once"));
+    try (Admin admin = kafka.admin()) {
+      ConfigResource requests = new ConfigResource(ConfigResource.Type.TOPIC, config.topics().requests());
+      admin.incrementalAlterConfigs(Map.of(requests, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+          new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "4000"),
+          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+    }
+    String img = images.resolve("a.png").toUri().toString();
+    ObjectNode wide = Events.classificationNode("wide", "L1", "ppocr-cls", 0.2, false, img);
+    wide.putObject("attributes").put("notes", "n".repeat(8000));
+    String events = config.topics().events();
+    try (RunningRole router = new RouterRole().start(new RoleContext(config, new SimpleMeterRegistry()))) {
+      produce(config, List.of(rec(events, Json.bytes(wide)), rec(events, small("after", img))));
+      kafka.awaitConsumed(config.routerApplicationId(), events, PATIENCE);
+      assertThat(router.healthy()).isTrue();
+    }
+    assertThat(eventIds(kafka.readToEnd(config.topics().requests()))).containsExactly("after");
+  }
+
+  private static Path models() throws Exception {
+    Path models = KafkaFixture.tempDir("models-");
+    Files.writeString(models.resolve("cls.yaml"), "id: ppocr-cls\nversion: '1'\ntask: classification\n");
+    return models;
+  }
+
+  private static byte[] small(String id, String img) {
+    return Events.classification(id, "L1", "ppocr-cls", 0.2, false, img).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<String> eventIds(List<ConsumerRecord<byte[], byte[]>> requests) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : requests) {
+      out.add(Json.tree(r.value()).at("/event/eventId").asText());
+    }
+    return out;
+  }
+
   private static byte[] target(String id, String classIndex) {
     return Events.classification(id, "L1", "ppocr-cls", 0.2, false, "data:image/png;base64,AAAA")
         .replace("\"classIndex\":0", "\"classIndex\":" + classIndex).getBytes(StandardCharsets.UTF_8);
