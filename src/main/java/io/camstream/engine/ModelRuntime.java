@@ -70,16 +70,9 @@ public final class ModelRuntime implements AutoCloseable {
           + " (set -Dcamstream.shared or CAMSTREAM_SHARED, or run `camstream models fetch`)");
     }
     this.sha256 = ProgramCache.sha256(pdmodel);
-    io.camstream.model.proto.Framework.ProgramDesc read;
-    try {
-      read = ProgramIO.read(pdmodel);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("model file " + pdmodel + " is not a Paddle program (" + e.getMessage()
-          + "); point files.model at the exported .pdmodel", e);
-    }
-    io.camstream.model.proto.Framework.ProgramDesc runnable = OpVariants.normalise(read);
-    this.rewritten = runnable != read;
-    this.graph = new ProgramGraph(runnable);
+    OpVariants.Loaded loaded = OpVariants.load(pdmodel);
+    this.rewritten = loaded.rewritten();
+    this.graph = loaded.graph();
     try {
       this.targets = TargetFinder.find(graph, spec.task(), spec.output(), spec.logits());
     } catch (SpecMismatchException e) {

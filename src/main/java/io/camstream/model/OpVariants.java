@@ -24,6 +24,22 @@ public final class OpVariants {
 
   private OpVariants() {}
 
+  /** A model's program graph in runnable form, and whether variants had to be rewritten for it. */
+  public record Loaded(ProgramGraph graph, boolean rewritten) {}
+
+  /** Reads a {@code .pdmodel} and rewrites its variants; a file that is not a program fails in one line. */
+  public static Loaded load(java.nio.file.Path pdmodel) throws java.io.IOException {
+    ProgramDesc read;
+    try {
+      read = ProgramIO.read(pdmodel);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new java.io.IOException("model file " + pdmodel + " is not a Paddle program (" + e.getMessage()
+          + "); point files.model at the exported .pdmodel", e);
+    }
+    ProgramDesc runnable = normalise(read);
+    return new Loaded(new ProgramGraph(runnable), runnable != read);
+  }
+
   /** The program with the variants rewritten; the same instance when there was nothing to rewrite. */
   public static ProgramDesc normalise(ProgramDesc program) {
     if (program.getBlocksCount() == 0) {
