@@ -6,7 +6,6 @@ import io.camstream.model.ExplainProgramBuilder;
 import io.camstream.model.ModelSpec;
 import io.camstream.model.OpVariants;
 import io.camstream.model.ProgramGraph;
-import io.camstream.model.ProgramIO;
 import io.camstream.model.UnknownLayerException;
 import io.camstream.model.SpecMismatchException;
 import io.camstream.model.TargetFinder;
