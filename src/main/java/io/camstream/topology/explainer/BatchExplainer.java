@@ -53,6 +53,24 @@ public final class BatchExplainer {
     return explainer == null ? 1 : explainer.parallelism();
   }
 
+  /**
+   * Whether the program a buffered request needs is built (or known to be unbuildable); if not, the explainer
+   * starts building it in the background and the request should stay buffered, unsent and uncounted, meanwhile.
+   * An unreadable request is "ready": it fails with its reason when run.
+   */
+  public boolean ready(byte[] request) {
+    if (explainer == null) {
+      return true;
+    }
+    Request req;
+    try {
+      req = Request.parse(request);
+    } catch (IOException e) {
+      return true;
+    }
+    return explainer.programReady(req.modelKey(), req.request.policy().targetLayer(), req.request.policy().method());
+  }
+
   /** One request and the wall-clock time it entered the buffer (for the queue timing). */
   public record Item(byte[] request, long bufferedAtMs) {}
 
