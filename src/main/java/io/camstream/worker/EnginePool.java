@@ -248,8 +248,7 @@ public final class EnginePool implements Explainer {
   @Override
   public boolean programReady(String modelId, String layer, String method) {
     String key = modelId + "|" + layer + "|" + method;
-    if (unbuildable.containsKey(key) || (warmed.contains(key) && live.stream().allMatch(w -> w.programs.contains(key)
-        || !w.alive()))) {
+    if (unbuildable.containsKey(key) || (warmed.contains(key) && allHave(key))) {
       return true;
     }
     if (building.add(key)) {
@@ -262,11 +261,16 @@ public final class EnginePool implements Explainer {
     return false;
   }
 
+  /** Every working worker has built it (one still starting up warms the late programs before it takes work). */
+  private boolean allHave(String key) {
+    return live.stream().allMatch(w -> w.programs.contains(key) || !w.alive() || !w.warmedUp);
+  }
+
   /** Builds one program on every live worker, one worker at a time, while the others keep serving batches. */
   private void build(String key, WarmItem item) {
     try {
       while (!closed && !unbuildable.containsKey(key)) {
-        if (live.stream().allMatch(w -> w.programs.contains(key) || !w.alive()) && warmed.contains(key)) {
+        if (warmed.contains(key) && allHave(key)) {
           return;
         }
         WorkerProcess w = idle.poll(200, TimeUnit.MILLISECONDS);
@@ -471,6 +475,7 @@ public final class EnginePool implements Explainer {
         ObjectNode ready = w.start(warmItems(), settings.startTimeoutMs());
         firstHello.countDown();
         noteWarmUp(w, ready);
+        w.warmedUp = true;
         everReady.incrementAndGet();
         idle.offer(w);
         LOG.info("engine worker {} (pid {}, {} on {}) ready after {} ms", w.name, w.pid(), w.engine(), device,

@@ -72,6 +72,8 @@ final class WorkerProcess {
   private volatile long answered;
   /** Programs (model|layer|method) this process has built and proved. */
   final java.util.Set<String> programs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Set once its start-up warm-up is done; one still warming up builds the late programs then too. */
+  volatile boolean warmedUp;
 
   private WorkerProcess(String name, String device, Process process, ServerSocketChannel server, Path socketPath,
       ScheduledExecutorService timer) {
