@@ -50,6 +50,16 @@ public interface Explainer extends AutoCloseable {
     return 1;
   }
 
+  /**
+   * Whether an input of this (model, layer, method) can run now without building its program on the caller's
+   * thread. An explainer that builds programs in the background (an engine worker pool) answers false, and starts
+   * the build, until the program is built, or has failed to build (then {@link #explainAll} fails such inputs with
+   * the build's reason). Null layer/method mean the model's defaults.
+   */
+  default boolean programReady(String modelId, String layer, String method) {
+    return true;
+  }
+
   /** The device ({@code cpu}, {@code gpu:N}) and engine that produced an explanation. */
   record RanOn(String device, String engine) {}
 

@@ -90,6 +90,13 @@ public final class EnginePool implements Explainer {
   private final BlockingQueue<WorkerProcess> idle = new LinkedBlockingQueue<>();
   private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
   private final Set<String> warmed = ConcurrentHashMap.newKeySet();
+  /** Programs named after start: every worker generation warms them too. */
+  private final List<WarmItem> lateItems = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Programs being built in the background, and those that cannot be built (with the worker's reason). */
+  private final Set<String> building = ConcurrentHashMap.newKeySet();
+  private final Map<String, ExplainException> unbuildable = new ConcurrentHashMap<>();
+  private final AtomicInteger backgroundBuilds = new AtomicInteger();
+  private final AtomicInteger buildsInBatch = new AtomicInteger();
   private final Map<Explanation, RanOn> ranOn = Collections.synchronizedMap(new WeakHashMap<>());
   private final AtomicInteger restarts = new AtomicInteger();
   private final AtomicInteger busy = new AtomicInteger();
@@ -221,6 +228,82 @@ public final class EnginePool implements Explainer {
     return ranOn.get(explanation);
   }
 
+  /**
+   * Programs built off the callers' threads since start (one per worker and program); a caller that asked {@link
+   * #programReady} first never waits for a build.
+   */
+  public int backgroundBuilds() {
+    return backgroundBuilds.get();
+  }
+
+  /** Batches sent to a worker that had not yet built a program they needed (it built it inside the batch). */
+  public int buildsInBatch() {
+    return buildsInBatch.get();
+  }
+
+  /**
+   * Ready when every live worker has built the program, or when it cannot be built; otherwise starts building it
+   * on each worker in the background (a worker is taken for it between batches) and answers false.
+   */
+  @Override
+  public boolean programReady(String modelId, String layer, String method) {
+    String key = modelId + "|" + layer + "|" + method;
+    if (unbuildable.containsKey(key) || (warmed.contains(key) && allHave(key))) {
+      return true;
+    }
+    if (building.add(key)) {
+      WarmItem item = new WarmItem(modelId, layer, method);
+      if (!lateItems.contains(item)) {
+        lateItems.add(item);
+      }
+      parts.submit(() -> build(key, item));
+    }
+    return false;
+  }
+
+  /** Every working worker has built it (one still starting up warms the late programs before it takes work). */
+  private boolean allHave(String key) {
+    return live.stream().allMatch(w -> w.programs.contains(key) || !w.alive() || !w.warmedUp);
+  }
+
+  /** Builds one program on every live worker, one worker at a time, while the others keep serving batches. */
+  private void build(String key, WarmItem item) {
+    try {
+      while (!closed && !unbuildable.containsKey(key)) {
+        if (warmed.contains(key) && allHave(key)) {
+          return;
+        }
+        WorkerProcess w = idle.poll(200, TimeUnit.MILLISECONDS);
+        if (w == null) {
+          continue;
+        }
+        if (!w.alive() || w.programs.contains(key)) {
+          idle.offer(w);
+          Thread.sleep(20); // let a worker that lacks it come round
+          continue;
+        }
+        ArrayNode items = Frame.JSON.createArrayNode();
+        items.addObject().put("modelId", item.modelId()).put("layer", item.layer()).put("method", item.method());
+        busy.incrementAndGet();
+        try {
+          noteWarmUp(w, w.warm(items, BUILD_ALLOWANCE_MS));
+          backgroundBuilds.incrementAndGet();
+        } catch (WorkerProcess.Died d) {
+          // its supervisor starts the next generation, which warms the late programs before taking work
+          LOG.warn("{} while building {}", d.getMessage(), key);
+          continue;
+        } finally {
+          busy.decrementAndGet();
+        }
+        idle.offer(w);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      building.remove(key);
+    }
+  }
+
   @Override
   public Explanation explain(ExplainInput input) throws ExplainException {
     Object r = explainAll(List.of(input)).get(0);
@@ -232,6 +315,24 @@ public final class EnginePool implements Explainer {
 
   @Override
   public List<Object> explainAll(List<ExplainInput> inputs) {
+    // Inputs whose program failed to build get the build's reason without costing a worker a batch.
+    List<Integer> runnable = new ArrayList<>();
+    Object[] all = new Object[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      ExplainException why = unbuildable.get(key(inputs.get(i)));
+      if (why != null) {
+        all[i] = new ExplainException(why.reason(), why.getMessage());
+      } else {
+        runnable.add(i);
+      }
+    }
+    if (runnable.size() < inputs.size()) {
+      List<Object> ran = runnable.isEmpty() ? List.of() : explainAll(runnable.stream().map(inputs::get).toList());
+      for (int k = 0; k < runnable.size(); k++) {
+        all[runnable.get(k)] = ran.get(k);
+      }
+      return Arrays.asList(all);
+    }
     Object[] results = new Object[inputs.size()];
     int[] crashes = new int[inputs.size()];
     List<List<Integer>> split = split(inputs.size());
@@ -282,7 +383,10 @@ public final class EnginePool implements Explainer {
   private void resolve(List<ExplainInput> inputs, List<Integer> part, Object[] results, int[] crashes) {
     List<ExplainInput> batch = part.stream().map(inputs::get).toList();
     WorkerProcess w = borrow();
-    boolean newProgram = batch.stream().anyMatch(in -> !warmed.contains(key(in)));
+    boolean newProgram = batch.stream().anyMatch(in -> !w.programs.contains(key(in)));
+    if (newProgram) {
+      buildsInBatch.incrementAndGet();
+    }
     // A fresh worker's first real batch also pays for new input shapes and a cold JIT: it gets three deadlines.
     long deadline = deadlineMs(batch.size()) * (w.answered() == 0 ? 3 : 1) + (newProgram ? BUILD_ALLOWANCE_MS : 0);
     busy.incrementAndGet();
@@ -324,6 +428,7 @@ public final class EnginePool implements Explainer {
       if (r instanceof Explanation e) {
         ranOn.put(e, ran);
         warmed.add(key(batch.get(k)));
+        w.programs.add(key(batch.get(k)));
       }
     }
   }
@@ -370,6 +475,7 @@ public final class EnginePool implements Explainer {
         ObjectNode ready = w.start(warmItems(), settings.startTimeoutMs());
         firstHello.countDown();
         noteWarmUp(w, ready);
+        w.warmedUp = true;
         everReady.incrementAndGet();
         idle.offer(w);
         LOG.info("engine worker {} (pid {}, {} on {}) ready after {} ms", w.name, w.pid(), w.engine(), device,
@@ -420,7 +526,9 @@ public final class EnginePool implements Explainer {
 
   private ArrayNode warmItems() {
     ArrayNode items = Frame.JSON.createArrayNode();
-    for (WarmItem it : settings.warm()) {
+    List<WarmItem> all = new ArrayList<>(settings.warm());
+    lateItems.stream().filter(it -> !all.contains(it)).forEach(all::add);
+    for (WarmItem it : all) {
       items.addObject().put("modelId", it.modelId()).put("layer", it.layer()).put("method", it.method());
     }
     return items;
@@ -428,8 +536,14 @@ public final class EnginePool implements Explainer {
 
   private void noteWarmUp(WorkerProcess w, ObjectNode ready) {
     for (JsonNode it : ready.path("items")) {
+      String key = it.path("modelId").asText() + "|" + text(it, "layer") + "|" + text(it, "method");
       if (it.path("ok").asBoolean()) {
-        warmed.add(it.path("modelId").asText() + "|" + text(it, "layer") + "|" + text(it, "method"));
+        warmed.add(key);
+        w.programs.add(key);
+      } else if (it.has("reason")) {
+        // The program cannot be built (a layer the model lacks, an op with no gradient): its requests fail with it.
+        unbuildable.put(key, new ExplainException(ExplainException.Reason.valueOf(it.path("reason").asText()),
+            it.path("message").asText().replaceFirst("^" + it.path("reason").asText() + ": ", "")));
       }
     }
     double ms = ready.path("msPerImage").asDouble();

@@ -139,7 +139,7 @@ public final class EngineWorker {
       } catch (ExplainException e) {
         // A policy naming a layer the model lacks: its requests are dead-lettered with this reason later.
         LOG.warn("warm-up of {} / {} / {} failed: {}", model, layer, method, e.line());
-        r.put("ok", false).put("message", e.line());
+        r.put("ok", false).put("reason", e.reason().name()).put("message", e.line());
       }
     }
     ready.put("warmupMs", (System.nanoTime() - t0) / 1e6);

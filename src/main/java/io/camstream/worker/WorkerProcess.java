@@ -70,6 +70,10 @@ final class WorkerProcess {
   private String engine = "?";
   private long nextId;
   private volatile long answered;
+  /** Programs (model|layer|method) this process has built and proved. */
+  final java.util.Set<String> programs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Set once its start-up warm-up is done; one still warming up builds the late programs then too. */
+  volatile boolean warmedUp;
 
   private WorkerProcess(String name, String device, Process process, ServerSocketChannel server, Path socketPath,
       ScheduledExecutorService timer) {
@@ -93,6 +97,7 @@ final class WorkerProcess {
     cmd.add(socket.toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().putAll(deterministicEnv(device));
     Process p;
     try {
       p = pb.start();
@@ -105,6 +110,20 @@ final class WorkerProcess {
     pump.setDaemon(true);
     pump.start();
     return w;
+  }
+
+  /**
+   * Environment for a worker on {@code device} so that replays reproduce bit for bit on a GPU: Paddle reads its
+   * {@code FLAGS_*} from the environment when it initialises (deterministic cuDNN kernels, no timing-based algorithm
+   * search), and cuBLAS needs a fixed workspace for deterministic GEMMs. ONNX Runtime sessions switch on
+   * deterministic compute themselves ({@code OnnxModel.sessionOptions}). Empty on the CPU, which is deterministic.
+   */
+  static java.util.Map<String, String> deterministicEnv(String device) {
+    if (!device.startsWith("gpu")) {
+      return java.util.Map.of();
+    }
+    return java.util.Map.of("FLAGS_cudnn_deterministic", "1", "FLAGS_cudnn_exhaustive_search", "0",
+        "CUBLAS_WORKSPACE_CONFIG", ":4096:8");
   }
 
   long pid() {
@@ -194,6 +213,32 @@ final class WorkerProcess {
           : String.valueOf(e.getMessage());
       kill("lost mid-batch: " + why);
       throw died("died mid-batch (" + why + ")");
+    } finally {
+      watchdog.cancel(false);
+    }
+  }
+
+  /**
+   * Has a running worker build and prove more programs (a live policy naming a new layer or method); its ready
+   * report, or {@link Died} (process killed) when it does not answer within {@code deadlineMs}.
+   */
+  ObjectNode warm(ArrayNode items, long deadlineMs) throws Died {
+    ScheduledFuture<?> watchdog = timer.schedule(
+        () -> kill("missed its deadline of " + deadlineMs + " ms for building " + items.size() + " program(s)"),
+        deadlineMs, TimeUnit.MILLISECONDS);
+    try {
+      ObjectNode warm = Frame.JSON.createObjectNode().put("type", "warm");
+      warm.set("items", items);
+      Frame.of(warm).write(out);
+      Frame ready = Frame.read(in);
+      if (!ready.type().equals("ready")) {
+        kill("answered out of turn");
+        throw died("answered " + ready.type() + " to a warm-up");
+      }
+      return ready.header();
+    } catch (IOException | RuntimeException e) {
+      kill("lost during a warm-up: " + e.getMessage());
+      throw died("died during a warm-up (" + e.getMessage() + ")");
     } finally {
       watchdog.cancel(false);
     }

@@ -19,6 +19,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class BatchExplainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchExplainer.class);
+
+  /** Image fetches in flight at once, over all drains of this JVM (they wait on the network or the disk). */
+  static final int FETCH_THREADS = 4;
+  /** Longest one image fetch may take; the fetchers' own read deadlines normally end it first. */
+  static final long FETCH_DEADLINE_MS = 60_000;
+  private static final ExecutorService FETCHERS = fetchers();
 
   private final Explainer explainer;
   private final ImageSource images;
@@ -53,6 +67,24 @@ public final class BatchExplainer {
     return explainer == null ? 1 : explainer.parallelism();
   }
 
+  /**
+   * Whether the program a buffered request needs is built (or known to be unbuildable); if not, the explainer
+   * starts building it in the background and the request should stay buffered, unsent and uncounted, meanwhile.
+   * An unreadable request is "ready": it fails with its reason when run.
+   */
+  public boolean ready(byte[] request) {
+    if (explainer == null) {
+      return true;
+    }
+    Request req;
+    try {
+      req = Request.parse(request);
+    } catch (IOException e) {
+      return true;
+    }
+    return explainer.programReady(req.modelKey(), req.request.policy().targetLayer(), req.request.policy().method());
+  }
+
   /** One request and the wall-clock time it entered the buffer (for the queue timing). */
   public record Item(byte[] request, long bufferedAtMs) {}
 
@@ -65,29 +97,34 @@ public final class BatchExplainer {
     long start = System.nanoTime();
     Outcome[] out = new Outcome[items.size()];
     List<Prepared> ready = new ArrayList<>();
+    Request[] requests = new Request[items.size()];
+    List<Future<Fetched>> fetches = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
-      Item item = items.get(i);
-      Request req;
       try {
-        req = Request.parse(item.request());
+        requests[i] = Request.parse(items.get(i).request());
       } catch (IOException e) {
         out[i] = new Outcome.Failed(i, null, DeadLetters.Reason.BAD_REQUEST.name(), "unreadable explain request: " + e.getMessage());
+        fetches.add(null);
         continue;
       }
-      long t0 = System.nanoTime();
+      // The batch's images are fetched side by side (network and disk waits overlap), still inside this drain, so
+      // the outcomes commit with the buffer deletes as before.
+      Request req = requests[i];
+      fetches.add(FETCHERS.submit(() -> fetch(req)));
+    }
+    for (int i = 0; i < items.size(); i++) {
+      Future<Fetched> f = fetches.get(i);
+      if (f == null) {
+        continue;
+      }
+      Request req = requests[i];
       try {
-        byte[] bytes = images.fetch(req.event.image().uri());
-        String sha = LocalArtifactStore.sha256(bytes);
-        String declared = req.event.image().sha256();
-        if (declared != null && !declared.isEmpty() && !declared.equalsIgnoreCase(sha)) {
-          throw new ExplainException(ExplainException.Reason.IMAGE_UNREADABLE,
-              "image sha256 " + sha + " differs from the event's " + declared + ": " + req.event.image().uri());
-        }
+        Fetched got = fetched(f, req);
         // a detection event with several selected boxes is several inputs (parts), one box target each
-        List<ExplainInput> inputs = req.toInputs(bytes);
+        List<ExplainInput> inputs = req.toInputs(got.bytes);
         for (int part = 0; part < inputs.size(); part++) {
-          ready.add(new Prepared(i, part, inputs.size(), req, inputs.get(part), sha, ms(t0),
-              nowMs - item.bufferedAtMs()));
+          ready.add(new Prepared(i, part, inputs.size(), req, inputs.get(part), got.sha, got.ms,
+              nowMs - items.get(i).bufferedAtMs()));
         }
       } catch (ExplainException e) {
         out[i] = new Outcome.Failed(i, req.eventId, e.reason().name(), e.getMessage());
@@ -123,6 +160,40 @@ public final class BatchExplainer {
     LOG.debug("explained a batch of {} in {} ms", items.size(), batchMs);
     return List.of(out);
   }
+
+  private Fetched fetch(Request req) throws ExplainException {
+    long t0 = System.nanoTime();
+    byte[] bytes = images.fetch(req.event.image().uri());
+    String sha = LocalArtifactStore.sha256(bytes);
+    String declared = req.event.image().sha256();
+    if (declared != null && !declared.isEmpty() && !declared.equalsIgnoreCase(sha)) {
+      throw new ExplainException(ExplainException.Reason.IMAGE_UNREADABLE,
+          "image sha256 " + sha + " differs from the event's " + declared + ": " + req.event.image().uri());
+    }
+    return new Fetched(bytes, sha, ms(t0));
+  }
+
+  /** A fetch's result, its own error as thrown, or IMAGE_UNREADABLE when it outlives {@link #FETCH_DEADLINE_MS}. */
+  private static Fetched fetched(Future<Fetched> f, Request req) throws ExplainException {
+    try {
+      return f.get(FETCH_DEADLINE_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ExplainException ee) {
+        throw ee;
+      }
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new ExplainException(ExplainException.Reason.IMAGE_UNREADABLE, "image fetch did not finish within "
+          + FETCH_DEADLINE_MS + " ms: " + req.event.image().uri());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(true);
+      throw new io.camstream.explain.EngineUnavailableException("interrupted while fetching images", e);
+    }
+  }
+
+  private record Fetched(byte[] bytes, String sha, double ms) {}
 
   private List<Object> explainAll(List<Prepared> ready) {
     if (ready.isEmpty()) {
@@ -208,6 +279,18 @@ public final class BatchExplainer {
       out.add(ReviewRecords.box(selected.get(k), ex, o, h));
     }
     return out;
+  }
+
+  private static ExecutorService fetchers() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(FETCH_THREADS, FETCH_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "camstream-image-fetch-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static double ms(long t0) {

@@ -123,10 +123,16 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
   private void arm() {
     int size = batchMax * Math.max(1, batches.parallelism());
     List<String> keys = new ArrayList<>(size);
+    int held = 0;
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext() && keys.size() < size) {
         KeyValue<String, byte[]> kv = it.next();
         Buffered b = Buffered.decode(kv.value);
+        if (!batches.ready(b.value())) {
+          // Its program is being built in the background: it waits here, unsent and uncounted; others go on.
+          held++;
+          continue;
+        }
         store.put(kv.key, b.withAttempts(b.attempts() + 1).encode());
         keys.add(kv.key);
       }
@@ -134,6 +140,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     if (!keys.isEmpty()) {
       armed = keys;
       context.commit();
+    } else if (held > 0) {
+      // Waiting for a background build (which has a deadline of its own) is progress, not a stall.
+      metrics.progress(context.currentSystemTimeMs());
     }
   }
 

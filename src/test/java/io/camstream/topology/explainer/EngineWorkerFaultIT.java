@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camstream.config.CamstreamConfig;
 import io.camstream.event.Json;
 import io.camstream.explain.EngineCrashedException;
@@ -94,6 +95,36 @@ class EngineWorkerFaultIT {
   }
 
   @Test
+  void programsNamedLaterAreBuiltOffTheStreamThread(KafkaFixture kafka) throws Exception {
+    // Paddle only: the auto engine's ONNX verdict loads ONNX Runtime beside Paddle in the worker, which segfaults
+    // in this build (a separate issue); this test is about when programs are built, not which engine runs them.
+    CamstreamConfig config = config(kafka, 1, 2, 30_000, Map.of(CamstreamConfig.EXPLAINER_ENGINE_CONFIG, "paddle"));
+    try (RunningRole role = new ExplainerRole().start(new RoleContext(config, new SimpleMeterRegistry()))) {
+      EnginePool pool = (EnginePool) ((RunningExplainer) role).explainer();
+      // Live overrides the worker did not warm at start: a new method, and a layer the model lacks.
+      ObjectNode late = Requests.cls("late", "textline_en_180.png");
+      ((ObjectNode) late.get("policy")).put("method", "gradcampp");
+      ObjectNode badLayer = Requests.cls("bad-layer", "rapidocr_text_cls.jpg");
+      ((ObjectNode) badLayer.get("policy")).put("targetLayer", "no_such_layer.tmp_0");
+      kafka.produce(List.of(request(config, "ok-1", "textline_en_0.png"), record(config, late),
+          record(config, badLayer), request(config, "ok-2", "doc_synthetic_en.png")));
+      awaitOutcomes(kafka, config, 4);
+
+      Map<String, JsonNode> reviews = reviews(kafka, config);
+      assertThat(reviews.keySet()).containsExactlyInAnyOrder("ok-1", "late", "ok-2");
+      assertThat(reviews.get("late").at("/explanation/method").asText()).isEqualTo("gradcampp");
+      Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters(kafka, config);
+      assertThat(dead.keySet()).containsExactly("bad-layer");
+      assertThat(DeadLetters.header(dead.get("bad-layer").headers(), DeadLetters.REASON)).isEqualTo("UNKNOWN_LAYER");
+      // Both new programs were built between batches; no batch made the stream thread wait for a build.
+      assertThat(pool.backgroundBuilds()).isGreaterThanOrEqualTo(2);
+      assertThat(pool.buildsInBatch()).as("batches that built a program inside").isZero();
+      assertThat(pool.restarts()).isZero();
+      assertThat(role.state()).isEqualTo("RUNNING");
+    }
+  }
+
+  @Test
   void stoppedAndKilledWorkersCostTimeNotRequests(KafkaFixture kafka) throws Exception {
     System.setProperty("camstream.worker.faults", "enabled");
     System.setProperty("camstream.worker.fault.delay.ms", "700");
@@ -156,6 +187,11 @@ class EngineWorkerFaultIT {
   /** Explainer-only config: the classifier spec alone (lean warm-up), its own data dir and program cache. */
   private static CamstreamConfig config(KafkaFixture kafka, int workers, int batch, long deadlineMinMs)
       throws Exception {
+    return config(kafka, workers, batch, deadlineMinMs, Map.of());
+  }
+
+  private static CamstreamConfig config(KafkaFixture kafka, int workers, int batch, long deadlineMinMs,
+      Map<String, Object> extra) throws Exception {
     Path models = KafkaFixture.tempDir("camstream-pool-models-");
     Files.copy(TestModels.dir().resolve("ocr-textline-cls.yaml"), models.resolve("ocr-textline-cls.yaml"));
     Map<String, Object> o = new HashMap<>();
@@ -168,7 +204,13 @@ class EngineWorkerFaultIT {
     o.put(CamstreamConfig.EXPLAINER_WORKER_HEAP_MB_CONFIG, 512);
     o.put(CamstreamConfig.EXPLAINER_DEADLINE_MIN_MS_CONFIG, deadlineMinMs);
     o.put(CamstreamConfig.EXPLAINER_DEADLINE_FACTOR_CONFIG, 6.0);
+    o.putAll(extra);
     return kafka.config(o);
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(CamstreamConfig config, ObjectNode request) {
+    return new ProducerRecord<>(config.topics().requests(), "line-1".getBytes(StandardCharsets.UTF_8),
+        Requests.bytes(request));
   }
 
   private static ProducerRecord<byte[], byte[]> request(CamstreamConfig config, String id, String image) {

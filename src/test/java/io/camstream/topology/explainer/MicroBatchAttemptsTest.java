@@ -42,7 +42,7 @@ class MicroBatchAttemptsTest {
   private KeyValueStore<String, byte[]> buffer;
 
   /** Darkness explainer that first says "no worker" {@code unavailable} times. */
-  static final class Flaky implements Explainer {
+  static class Flaky implements Explainer {
     final DarknessExplainer inner = new DarknessExplainer();
     final AtomicInteger unavailable;
     final AtomicInteger calls = new AtomicInteger();
@@ -151,6 +151,44 @@ class MicroBatchAttemptsTest {
     assertThat(new String(dead.get(0).headers().lastHeader("camstream.dlq.reason").value(), StandardCharsets.UTF_8))
         .isEqualTo("ENGINE_CRASHED");
     assertThat(engine.inner.batchSizes).containsExactly(1);
+  }
+
+  /** Darkness explainer whose gradcampp program is "being built" until {@code built} is set. */
+  static final class Building extends Flaky {
+    volatile boolean built;
+    final AtomicInteger asked = new AtomicInteger();
+
+    Building() {
+      super(0);
+    }
+
+    @Override
+    public boolean programReady(String modelId, String layer, String method) {
+      asked.incrementAndGet();
+      return built || !"gradcampp".equals(method);
+    }
+  }
+
+  @Test
+  void aRequestWhoseProgramIsBeingBuiltWaitsUncountedWhileOthersFlow() {
+    Building engine = new Building();
+    start(engine);
+    var late = Requests.cls("late", "textline_en_180.png");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) late.get("policy")).put("method", "gradcampp");
+    requests.pipeInput("line-1", Requests.bytes(late));
+    send("a");
+    send("b");
+    driver.advanceWallClockTime(Duration.ofMillis(50));
+    driver.advanceWallClockTime(Duration.ofMillis(50));
+    assertThat(reviews.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a", "b");
+    assertThat(attempts(String.format("%020d", 0))).as("held, not counted").isZero();
+    assertThat(engine.inner.batchSizes.stream().mapToInt(Integer::intValue).sum()).as("images sent").isEqualTo(2);
+
+    engine.built = true;
+    driver.advanceWallClockTime(Duration.ofSeconds(31)); // lingered: armed
+    driver.advanceWallClockTime(Duration.ofMillis(50)); // sent
+    assertThat(reviews.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("late");
+    assertThat(dlq.isEmpty()).isTrue();
   }
 
   @Test
