@@ -343,7 +343,7 @@ public final class PaddleExplainer implements Explainer {
   private Explanation render(Job j, Computed c, int i) {
     ModelSpec spec = j.rt().spec();
     Rendered r = Renderer.render(j.image(), c.maps()[i], c.mapW(), c.mapH(), j.prepared().contentFracX(),
-        j.prepared().contentFracY(), j.input().withOverlay() ? options.render() : options.render().withoutOverlay());
+        j.prepared().contentFracY(), j.prepared().view(), j.input().withOverlay() ? options.render() : options.render().withoutOverlay());
     Explanation.Prediction prediction = null;
     if (c.probabilities()[i] != null) {
       float[] pr = c.probabilities()[i];
@@ -437,12 +437,14 @@ public final class PaddleExplainer implements Explainer {
       float[] m = new float[plane];
       int[] box = j.input().box();
       if (box != null) {
-        double sx = p.contentWidth() / (double) j.image().width();
-        double sy = p.contentHeight() / (double) j.image().height();
-        int x0 = clamp((int) Math.floor(box[0] * sx), p.width());
-        int y0 = clamp((int) Math.floor(box[1] * sy), p.height());
-        int x1 = clamp((int) Math.ceil((box[0] + box[2]) * sx), p.width());
-        int y1 = clamp((int) Math.ceil((box[1] + box[3]) * sy), p.height());
+        // original pixels -> input pixels through the view the content shows (a centre crop shifts it)
+        double[] v = p.viewOr(j.image().width(), j.image().height());
+        double sx = p.contentWidth() / v[2];
+        double sy = p.contentHeight() / v[3];
+        int x0 = clamp((int) Math.floor((box[0] - v[0]) * sx), p.width());
+        int y0 = clamp((int) Math.floor((box[1] - v[1]) * sy), p.height());
+        int x1 = clamp((int) Math.ceil((box[0] + box[2] - v[0]) * sx), p.width());
+        int y1 = clamp((int) Math.ceil((box[1] + box[3] - v[1]) * sy), p.height());
         for (int y = y0; y < y1; y++) {
           Arrays.fill(m, y * p.width() + x0, y * p.width() + x1, 1f);
         }
