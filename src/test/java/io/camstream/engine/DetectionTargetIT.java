@@ -1,6 +1,7 @@
 package io.camstream.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.camstream.explain.ExplainException;
 import io.camstream.explain.ExplainInput;
@@ -34,6 +35,14 @@ class DetectionTargetIT {
    * (each cell shrunk by 1 px, so the image corner pixels overlap no candidate).
    */
   private ModelSpec model() throws Exception {
+    return model(false, "");
+  }
+
+  /**
+   * With {@code candidatesFirst} the scores are transposed to [N,M,C] ({@code scores_mc}) and P is fetched too, so
+   * the three fetches leave the targets unclear and {@code specKeys} must name them.
+   */
+  private ModelSpec model(boolean candidatesFirst, String specKeys) throws Exception {
     ProgramWriter w = new ProgramWriter();
     w.feed("x", -1, 3, S, S);
     float[] k = ProgramWriter.random(4 * 27, 61, 0.05f);
@@ -69,11 +78,18 @@ class DetectionTargetIT {
         .s("data_format", "AnyLayout").b("use_mkldnn", false).add();
     w.op("scale").in("X", "pt").out("Out", "p0").f("scale", 0f).f("bias", 0f).b("bias_after_scale", true).add();
     TinyModels.eltwise(w, "elementwise_add", "p0", "anchors", "boxes", -1).add();
-    w.fetch("boxes").fetch("scores").write(dir);
+    if (candidatesFirst) {
+      w.var("scores_mc", -1, M, 2).var("smx", 0, -1, 2, M);
+      w.op("transpose2").in("X", "scores").out("Out", "scores_mc").out("XShape", "smx").ints("axis", 0, 2, 1)
+          .s("data_format", "AnyLayout").b("use_mkldnn", false).add();
+      w.fetch("boxes").fetch("scores_mc").fetch("P").write(dir);
+    } else {
+      w.fetch("boxes").fetch("scores").write(dir);
+    }
     Path yaml = dir.resolve("det.yaml");
     // no task, output or logits: the two fetches are a [N,M,4] and a [N,C,M] tensor, so they are found
     Files.writeString(yaml, "id: det\nversion: \"1\"\nfiles: {dir: .}\nlabels: [background, defect]\n"
-        + "input: {resize: fixed, height: " + S + ", width: " + S + ", scale: 0.00392156862745098}\n");
+        + "input: {resize: fixed, height: " + S + ", width: " + S + ", scale: 0.00392156862745098}\n" + specKeys);
     return ModelSpec.load(yaml);
   }
 
@@ -154,6 +170,25 @@ class DetectionTargetIT {
           .extracting(e -> ((ExplainException) e).reason()).isEqualTo(ExplainException.Reason.BAD_TARGET));
       assertThat(((ExplainException) mixed.get(1)).getMessage()).contains("overlaps none of the 16 candidate");
       assertThat(mixed.get(3)).isInstanceOf(Explanation.class);
+    }
+  }
+
+  @Test
+  void candidatesFirstScoresNamedInTheSpec() throws Exception {
+    int[] object = {9, 17, 6, 6};  // inside cell (1,2): candidate 9
+    int[] other = {25, 1, 6, 6};   // inside cell (3,0): candidate 3
+    // three float fetches: the targets cannot be told, and the message says which keys to set
+    ModelSpec unclear = model(true, "task: detection\n");
+    assertThatThrownBy(() -> new PaddleExplainer(List.of(unclear), dir, EngineFixture.options()))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("det.yaml")
+        .hasMessageContaining("set output (raw boxes) and logits (raw class scores)");
+    ModelSpec named = model(true, "task: detection\noutput: boxes\nlogits: scores_mc\n");
+    try (PaddleExplainer ex = new PaddleExplainer(List.of(named), dir, EngineFixture.options())) {
+      Explanation e = ex.explain(detection(png(object, other), "layercam", 1, new int[] {8, 16, 8, 8}));
+      assertThat(e.target()).containsEntry("kind", "detection").containsEntry("candidate", 9)
+          .containsEntry("classIndex", 1);
+      assertThat(shareInside(e, object, 1)).isGreaterThan(0.8);
+      assertThat(shareInside(e, other, 1)).isLessThan(0.1);
     }
   }
 }
