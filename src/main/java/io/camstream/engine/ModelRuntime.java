@@ -256,9 +256,11 @@ public final class ModelRuntime implements AutoCloseable {
         } else if (spec.task() == ModelSpec.Task.DETECTION) {
           feeds.add(detectionSeed(1f));
         } else {
-          float[] ones = new float[h * w];
+          // one plane per class map (segmentation seeds have C planes, not 1)
+          int c = (int) p.seedShape()[0];
+          float[] ones = new float[c * h * w];
           java.util.Arrays.fill(ones, 1f);
-          feeds.add(new Blob(new long[] {1, 1, h, w}, ones));
+          feeds.add(new Blob(new long[] {1, c, h, w}, ones));
         }
       } else if (f.equals(ExplainProgram.THRESHOLD)) {
         feeds.add(new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
