@@ -94,7 +94,8 @@ public final class Renderer {
       Mat greyMat = scope.add(new Mat(height, width, CvType.CV_8UC1));
       greyMat.put(0, 0, grey);
       byte[] heatmapPng = Images.encodePng(greyMat);
-      byte[] overlayPng = opts.withOverlay() ? overlay(original, greyMat, opts, scope) : null;
+      org.opencv.core.Rect seen = new org.opencv.core.Rect(vx0, vy0, viewW, viewH);
+      byte[] overlayPng = opts.withOverlay() ? overlay(original, greyMat, seen, opts, scope) : null;
 
       List<Region> regions = HotRegions.find(heat, width, height, opts.regionThreshold(), opts.maxRegions());
       return new Rendered(grid, peak, regions, heatmapPng, overlayPng, (System.nanoTime() - start) / 1e6);
@@ -135,11 +136,20 @@ public final class Renderer {
     return out;
   }
 
-  private static byte[] overlay(DecodedImage original, Mat grey, RenderOptions opts, MatScope scope) {
+  private static byte[] overlay(DecodedImage original, Mat grey, org.opencv.core.Rect seen, RenderOptions opts,
+      MatScope scope) {
     Mat colour = scope.add(new Mat());
     Imgproc.applyColorMap(grey, colour, opts.colormapCode());
     Mat blended = scope.add(new Mat());
-    Core.addWeighted(colour, opts.alpha(), Images.toMat(original, scope), 1 - opts.alpha(), 0, blended);
+    Mat image = Images.toMat(original, scope);
+    Core.addWeighted(colour, opts.alpha(), image, 1 - opts.alpha(), 0, blended);
+    if (seen.width != original.width() || seen.height != original.height()) {
+      // outside the part the model saw, the original shows through untinted
+      Mat out = scope.add(image.clone());
+      Mat part = scope.add(out.submat(seen));
+      scope.add(blended.submat(seen)).copyTo(part);
+      return Images.encodePng(out);
+    }
     return Images.encodePng(blended);
   }
 

@@ -57,5 +57,11 @@ class CropPlacementTest {
         assertThat(heat.bgr()[(y * 200 + x) * 3]).as("heat at %d,%d", x, y).isEqualTo((byte) 0);
       }
     }
+    // the overlay tints only the crop (heat 0 there is the colour map's lowest colour); outside it the black
+    // original shows through untinted
+    DecodedImage overlay = Images.decode(r.overlayPng(), 1L << 20);
+    assertThat(overlay.bgr()[(10 * 200 + 10) * 3]).isEqualTo((byte) 0);
+    assertThat(overlay.bgr()[(10 * 200 + 190) * 3]).isEqualTo((byte) 0);
+    assertThat(overlay.bgr()[(10 * 200 + 60) * 3]).isNotEqualTo((byte) 0);
   }
 }
