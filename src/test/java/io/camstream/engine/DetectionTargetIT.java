@@ -43,6 +43,10 @@ class DetectionTargetIT {
    * the three fetches leave the targets unclear and {@code specKeys} must name them.
    */
   private ModelSpec model(boolean candidatesFirst, String specKeys) throws Exception {
+    return model(candidatesFirst, specKeys, "resize: fixed");
+  }
+
+  private ModelSpec model(boolean candidatesFirst, String specKeys, String resize) throws Exception {
     ProgramWriter w = new ProgramWriter();
     w.feed("x", -1, 3, S, S);
     float[] k = ProgramWriter.random(4 * 27, 61, 0.05f);
@@ -89,12 +93,16 @@ class DetectionTargetIT {
     Path yaml = dir.resolve("det.yaml");
     // no task, output or logits: the two fetches are a [N,M,4] and a [N,C,M] tensor, so they are found
     Files.writeString(yaml, "id: det\nversion: \"1\"\nfiles: {dir: .}\nlabels: [background, defect]\n"
-        + "input: {resize: fixed, height: " + S + ", width: " + S + ", scale: 0.00392156862745098}\n" + specKeys);
+        + "input: {" + resize + ", height: " + S + ", width: " + S + ", scale: 0.00392156862745098}\n" + specKeys);
     return ModelSpec.load(yaml);
   }
 
   private static byte[] png(int[]... squares) throws Exception {
-    BufferedImage img = new BufferedImage(S, S, BufferedImage.TYPE_3BYTE_BGR);
+    return png(S, squares);
+  }
+
+  private static byte[] png(int width, int[]... squares) throws Exception {
+    BufferedImage img = new BufferedImage(width, S, BufferedImage.TYPE_3BYTE_BGR);
     for (int[] q : squares) {
       for (int y = q[1]; y < q[1] + q[3]; y++) {
         for (int x = q[0]; x < q[0] + q[2]; x++) {
@@ -170,6 +178,28 @@ class DetectionTargetIT {
           .extracting(e -> ((ExplainException) e).reason()).isEqualTo(ExplainException.Reason.BAD_TARGET));
       assertThat(((ExplainException) mixed.get(1)).getMessage()).contains("overlaps none of the 16 candidate");
       assertThat(mixed.get(3)).isInstanceOf(Explanation.class);
+    }
+  }
+
+  @Test
+  void throughACentreCropTheBoxAndTheHeatAreInOriginalPixels() throws Exception {
+    // 96x32 original, short side already 32: the model sees x 32..63. The object at x 49..54 is at input x 17..22
+    // (candidate 2); the one at x 5..10 lies outside the crop and must neither be picked nor get heat
+    int[] object = {49, 1, 6, 6};
+    int[] outside = {5, 1, 6, 6};
+    ModelSpec crop = model(false, "", "resize: short-side-crop, limitSideLen: " + S);
+    try (PaddleExplainer ex = new PaddleExplainer(List.of(crop), dir, EngineFixture.options())) {
+      Explanation e = ex.explain(detection(png(96, object, outside), "layercam", 1, object));
+      assertThat(e.target()).containsEntry("candidate", 2).containsEntry("iou", 1.0);
+      assertThat(e.width()).isEqualTo(96);
+      assertThat(e.peak().x()).isBetween(48, 55);
+      assertThat(e.peak().y()).isBetween(0, 7);
+      // the hot regions hug the object (within the 3x3 conv's reach); stretched over the whole image, as before
+      // the crop was placed, the input's x 16..23 would have become x 48..71
+      assertThat(e.regions()).isNotEmpty().allSatisfy(r -> {
+        assertThat(r.x()).isGreaterThanOrEqualTo(47);
+        assertThat(r.x() + r.w()).isLessThanOrEqualTo(57);
+      });
     }
   }
 
