@@ -49,6 +49,11 @@ public final class ExplainCommand implements Callable<Integer> {
       description = "Segmentation model: explain class K's logits summed over its predicted region, or over --box.")
   Integer segmentClass;
 
+  @Option(names = "--detection", paramLabel = "x,y,w,h", split = ",",
+      description = "Detector (task detection): explain the reported box (image pixels), i.e. the class score"
+          + " (--class K, default the candidate's best) of the raw candidate with the highest IoU.")
+  int[] detection;
+
   @Option(names = "--no-overlay", description = "Write no overlay (no raw pixels in any artifact).")
   boolean noOverlay;
 
@@ -81,7 +86,7 @@ public final class ExplainCommand implements Callable<Integer> {
       try {
         inputs.add(new ExplainInput(ms.id(), Files.readAllBytes(img), img.getFileName().toString(), layer, method,
             target == null ? null : target.classIndex, target == null ? null : target.box,
-            target == null ? null : target.threshold, !noOverlay, segmentClass));
+            target == null ? null : target.threshold, !noOverlay, segmentClass, detection));
         readable.add(img);
       } catch (IOException e) {
         err.println("error: " + img + ": IMAGE_UNREADABLE: " + e.getMessage());

@@ -149,11 +149,23 @@ public final class ModelRuntime implements AutoCloseable {
       int k = (int) logits[logits.length - 1];
       return List.of(x, new Blob(new long[] {1, k}, new float[k]));
     }
+    if (spec.task() == ModelSpec.Task.DETECTION) {
+      return List.of(x, detectionSeed(1f)); // every candidate's every class score
+    }
     int h = (int) x.shape()[2];
     int w = (int) x.shape()[3];
     int c = (int) graph.dims(target())[1];
     return List.of(x, new Blob(new long[] {1, c, h, w}, new float[c * h * w]),
         new Blob(new long[] {1, 1, 1, 1}, new float[] {(float) PaddleExplainer.DEFAULT_THRESHOLD}));
+  }
+
+  /** A detection seed [1, ...score dims] filled with {@code v}. */
+  private Blob detectionSeed(float v) {
+    long[] d = graph.dims(target()).clone();
+    d[0] = 1;
+    float[] seed = new float[(int) (d[1] * d[2])];
+    java.util.Arrays.fill(seed, v);
+    return new Blob(d, seed);
   }
 
   /** The engine this runtime uses unless a caller asks for one: the config's, else the spec's, else automatic. */
@@ -241,6 +253,8 @@ public final class ModelRuntime implements AutoCloseable {
       if (f.equals(ExplainProgram.SEED)) {
         if (spec.task() == ModelSpec.Task.CLASSIFICATION) {
           feeds.add(new Blob(new long[] {1, p.seedShape()[0]}, new float[(int) p.seedShape()[0]]));
+        } else if (spec.task() == ModelSpec.Task.DETECTION) {
+          feeds.add(detectionSeed(1f));
         } else {
           // one seed plane per output channel (a segmenter's classes), as the program declares
           int c = (int) p.seedShape()[0];
@@ -272,6 +286,9 @@ public final class ModelRuntime implements AutoCloseable {
         return ExplainProgramBuilder.forward(graph, fetches);
       }
       boolean mean = kind == Kind.EXPLAIN_MEAN;
+      if (spec.task() == ModelSpec.Task.DETECTION) {
+        return ExplainProgramBuilder.detection(graph, layer, target(), spec.output(), mean);
+      }
       return spec.task() == ModelSpec.Task.CLASSIFICATION
           ? ExplainProgramBuilder.classification(graph, layer, spec.logits(), spec.output(), mean)
           : ExplainProgramBuilder.dense(graph, layer, target(), spec.output(), mean);
@@ -324,6 +341,7 @@ public final class ModelRuntime implements AutoCloseable {
     for (String f : p.feeds()) {
       if (f.equals(ExplainProgram.SEED)) {
         feeds.put(f, spec.task() == ModelSpec.Task.CLASSIFICATION ? "1x" + p.seedShape()[0] + ":zeros"
+            : spec.task() == ModelSpec.Task.DETECTION ? "1x" + p.seedShape()[0] + "x" + p.seedShape()[1] + ":zeros"
             : "1x" + p.seedShape()[0] + "x" + h + "x" + w + ":zeros");
       } else if (f.equals(ExplainProgram.THRESHOLD)) {
         feeds.put(f, "1x1x1x1:zeros");

@@ -11,6 +11,7 @@ import io.camstream.explain.Explainer;
 import io.camstream.explain.Explanation;
 import io.camstream.model.ExplainProgram;
 import io.camstream.model.ModelSpec;
+import io.camstream.model.TargetFinder;
 import io.camstream.render.DecodedImage;
 import io.camstream.render.Images;
 import io.camstream.render.Rendered;
@@ -179,11 +180,21 @@ public final class PaddleExplainer implements Explainer {
       throw new ExplainException(Reason.BAD_TARGET, "box " + box[0] + "," + box[1] + "," + box[2] + "," + box[3]
           + " lies outside the " + image.width() + "x" + image.height() + " image");
     }
+    int[] det = in.detection();
+    if (det != null && (det[0] >= image.width() || det[1] >= image.height() || det[0] + det[2] <= 0
+        || det[1] + det[3] <= 0)) {
+      throw new ExplainException(Reason.BAD_TARGET, "detection box " + det[0] + "," + det[1] + "," + det[2] + ","
+          + det[3] + " lies outside the " + image.width() + "x" + image.height() + " image");
+    }
     Preprocessor.Prepared p = rt.preprocessor().prepare(image);
     return new Job(index, in, rt, layer, method, image, p, (System.nanoTime() - t0) / 1e6);
   }
 
   private static void checkTarget(ModelSpec spec, ExplainInput in, ModelRuntime rt) throws ExplainException {
+    if (spec.task() == ModelSpec.Task.DETECTION || in.detection() != null) {
+      checkDetection(spec, in, rt);
+      return;
+    }
     if (in.segmentClass() != null) {
       long[] d = rt.graph().dims(rt.target());
       if (spec.task() != ModelSpec.Task.DENSE || d.length != 4) {
@@ -224,11 +235,47 @@ public final class PaddleExplainer implements Explainer {
     }
   }
 
+  /** A detection target: a detector model, one box x,y,w,h with positive size, a class in range or none. */
+  private static void checkDetection(ModelSpec spec, ExplainInput in, ModelRuntime rt) throws ExplainException {
+    if (spec.task() != ModelSpec.Task.DETECTION) {
+      throw new ExplainException(Reason.BAD_TARGET, "model " + spec.key() + " is not a detector (task "
+          + spec.task().name().toLowerCase(java.util.Locale.ROOT) + "): a detection target needs task detection");
+    }
+    int[] d = in.detection();
+    if (d == null) {
+      throw new ExplainException(Reason.BAD_TARGET, "model " + spec.key()
+          + " is a detector: give the reported detection box (x,y,w,h) and its class");
+    }
+    if (d.length != 4 || d[2] <= 0 || d[3] <= 0) {
+      throw new ExplainException(Reason.BAD_TARGET, "detection box must be x,y,w,h with positive w and h");
+    }
+    if (in.box() != null || in.threshold() != null || in.segmentClass() != null) {
+      throw new ExplainException(Reason.BAD_TARGET, "a detection target goes with a class or nothing, not with a"
+          + " box, threshold or segment class");
+    }
+    int classes = detectionClasses(rt);
+    if (in.classIndex() != null && (in.classIndex() < 0 || in.classIndex() >= classes)) {
+      throw new ExplainException(Reason.BAD_TARGET, "class " + in.classIndex() + " is out of range for detector "
+          + spec.key() + " (" + classes + " classes)");
+    }
+  }
+
+  /** The class count of a detector's score tensor ([N,C,M] or [N,M,C]). */
+  private static int detectionClasses(ModelRuntime rt) {
+    long[] s = rt.graph().dims(rt.target());
+    int layout = TargetFinder.scoreLayout(s, rt.graph().dims(rt.spec().output())[1]);
+    return (int) (layout == 1 ? s[2] : s[1]);
+  }
+
   private void runChunk(List<Job> jobs, Object[] results) {
     try {
       Computed c = compute(jobs);
       for (int i = 0; i < jobs.size(); i++) {
         Job j = jobs.get(i);
+        if (c.failures()[i] != null) {
+          results[j.index()] = c.failures()[i];
+          continue;
+        }
         try {
           results[j.index()] = render(j, c, i);
         } catch (RuntimeException e) {
@@ -249,12 +296,17 @@ public final class PaddleExplainer implements Explainer {
 
   /** What one native pass (plus CAM math) produced for a chunk. */
   private record Computed(float[][] maps, int mapH, int mapW, float[][] probabilities, int[] targetClass,
-      List<Map<String, Object>> targets, double engineMs, double camMs, Explanation.EngineRef engine) {}
+      List<Map<String, Object>> targets, double engineMs, double camMs, Explanation.EngineRef engine,
+      ExplainException[] failures) {}
+
+  /** The raw head candidate a detection target follows: its index, class, flat index in the scores, IoU, score. */
+  private record Candidate(int index, int classIndex, int flat, double iou, float score) {}
 
   private Computed compute(List<Job> jobs) throws ExplainException, InterruptedException {
     Job first = jobs.get(0);
     ModelRuntime rt = first.rt();
     boolean classification = rt.spec().task() == ModelSpec.Task.CLASSIFICATION;
+    boolean detection = rt.spec().task() == ModelSpec.Task.DETECTION;
     ModelRuntime.Kind kind = ModelRuntime.Kind.of(first.method());
     ModelRuntime.Loaded prog = rt.program(first.layer(), kind);
     int n = jobs.size();
@@ -264,16 +316,20 @@ public final class PaddleExplainer implements Explainer {
       System.arraycopy(jobs.get(i).prepared().chw(), 0, x, i * p0.chw().length, p0.chw().length);
     }
     Blob input = new Blob(new long[] {n, 3, p0.height(), p0.width()}, x);
-    int channels = classification ? 0 : (int) rt.graph().dims(rt.target())[1];
-    double[] thresholds = classification ? null : thresholds(jobs);
+    int channels = classification || detection ? 0 : (int) rt.graph().dims(rt.target())[1];
+    double[] thresholds = classification || detection ? null : thresholds(jobs);
+    ExplainException[] failures = new ExplainException[n];
     WorkerPool.Worker w = pool.borrow();
     try {
       Backend.Session s = w.session(prog.key(), prog.byDevice().get(w.device));
-      float[][] regions = classification ? null : predictedRegions(jobs, s, kind, rt, input, channels, p0);
-      float[][] denseSeeds = classification ? null : denseSeeds(jobs, channels, regions);
+      boolean dense = !classification && !detection;
+      float[][] regions = dense ? predictedRegions(jobs, s, kind, rt, input, channels, p0) : null;
+      float[][] denseSeeds = dense ? denseSeeds(jobs, channels, regions) : null;
+      Candidate[] picked = detection ? candidates(jobs, s, kind, rt, input, failures) : null;
       List<Blob> feeds = new ArrayList<>(List.of(input));
       if (kind != ModelRuntime.Kind.FORWARD) {
         feeds.addAll(classification ? List.of(classSeed(jobs, prog.program().seedShape()[0]))
+            : detection ? List.of(detectionSeed(picked, rt))
             : List.of(denseSeedBlob(denseSeeds, p0, channels), thresholdBlob(thresholds)));
       }
       long t0 = System.nanoTime();
@@ -305,6 +361,18 @@ public final class PaddleExplainer implements Explainer {
           target.put("label", rt.spec().label(cls[i]));
           int ci = cls[i];
           scorer = (masks, mh, mw) -> scoreMasked(s, prog, j, masks, mh, mw, o -> o.get(rt.target()), ci, null, 0);
+        } else if (detection) {
+          Candidate cd = picked[i] != null ? picked[i] : new Candidate(0, 0, 0, 0, 0f);
+          target.put("kind", "detection");
+          target.put("box", j.input().detection());
+          target.put("classIndex", cd.classIndex());
+          target.put("label", rt.spec().label(cd.classIndex()));
+          target.put("candidate", cd.index());
+          target.put("iou", Math.round(cd.iou() * 1000) / 1000.0);
+          target.put("score", cd.score());
+          int flat = cd.flat();
+          scorer = (masks, mh, mw) -> scoreMasked(s, prog, j, masks, mh, mw, o -> o.get(rt.target()), flat, null,
+              0);
         } else {
           if (j.input().segmentClass() != null) {
             target.put("kind", "segment");
@@ -334,7 +402,7 @@ public final class PaddleExplainer implements Explainer {
       }
       double camMs = (System.nanoTime() - t1) / 1e6 / n;
       return new Computed(maps, h, wd, probs, cls, targets, engineMs / n, camMs,
-          new Explanation.EngineRef(prog.engine(), prog.engineVersion()));
+          new Explanation.EngineRef(prog.engine(), prog.engineVersion()), failures);
     } finally {
       pool.giveBack(w);
     }
@@ -343,7 +411,7 @@ public final class PaddleExplainer implements Explainer {
   private Explanation render(Job j, Computed c, int i) {
     ModelSpec spec = j.rt().spec();
     Rendered r = Renderer.render(j.image(), c.maps()[i], c.mapW(), c.mapH(), j.prepared().contentFracX(),
-        j.prepared().contentFracY(), j.input().withOverlay() ? options.render() : options.render().withoutOverlay());
+        j.prepared().contentFracY(), j.prepared().view(), j.input().withOverlay() ? options.render() : options.render().withoutOverlay());
     Explanation.Prediction prediction = null;
     if (c.probabilities()[i] != null) {
       float[] pr = c.probabilities()[i];
@@ -370,6 +438,104 @@ public final class PaddleExplainer implements Explainer {
       }
     }
     return new Blob(new long[] {jobs.size(), k}, seed);
+  }
+
+  /**
+   * Detection targets: a first pass with a zero seed gives the raw candidate boxes (x1,y1,x2,y2 in input pixels)
+   * and class scores; each reported box, mapped into input pixels, follows the candidate with the highest IoU, and
+   * its class (the given one, else the candidate's best). A box that overlaps no candidate fails that image alone.
+   */
+  private Candidate[] candidates(List<Job> jobs, Backend.Session s, ModelRuntime.Kind kind, ModelRuntime rt,
+      Blob input, ExplainException[] failures) throws ExplainException {
+    List<Blob> feeds = new ArrayList<>(List.of(input));
+    long[] sd = rt.graph().dims(rt.target());
+    if (kind != ModelRuntime.Kind.FORWARD) {
+      feeds.add(new Blob(new long[] {jobs.size(), sd[1], sd[2]}, new float[(int) (jobs.size() * sd[1] * sd[2])]));
+    }
+    Map<String, Blob> out = s.run(feeds);
+    Blob boxes = out.get(rt.spec().output());
+    Blob scores = out.get(rt.target());
+    int m = (int) boxes.shape()[1];
+    int layout = TargetFinder.scoreLayout(scores.shape(), m);
+    if (boxes.shape().length != 3 || boxes.shape()[2] != 4 || layout == 0) {
+      throw new ExplainException(Reason.BAD_SPEC, "model " + rt.spec().key() + ": boxes "
+          + Arrays.toString(boxes.shape()) + " and scores " + Arrays.toString(scores.shape())
+          + " are not [N,M,4] and [N,C,M]/[N,M,C]; set output and logits to the raw head outputs");
+    }
+    int classes = (int) (layout == 2 ? scores.shape()[1] : scores.shape()[2]);
+    Candidate[] picked = new Candidate[jobs.size()];
+    for (int i = 0; i < jobs.size(); i++) {
+      Job j = jobs.get(i);
+      double[] q = inputBox(j);
+      float[] b = boxes.item(i);
+      float[] sc = scores.item(i);
+      int best = -1;
+      double bestIou = 0;
+      for (int k = 0; k < m; k++) {
+        double iou = iou(q, b[4 * k], b[4 * k + 1], b[4 * k + 2], b[4 * k + 3]);
+        if (iou > bestIou) {
+          bestIou = iou;
+          best = k;
+        }
+      }
+      int[] d = j.input().detection();
+      if (best < 0) {
+        failures[i] = new ExplainException(Reason.BAD_TARGET, "detection box " + d[0] + "," + d[1] + "," + d[2]
+            + "," + d[3] + " overlaps none of the " + m + " candidate boxes of model " + rt.spec().key());
+        continue;
+      }
+      int cls = j.input().classIndex() != null ? j.input().classIndex() : -1;
+      if (cls < 0) {
+        cls = 0;
+        for (int c = 1; c < classes; c++) {
+          if (sc[flat(layout, c, best, m, classes)] > sc[flat(layout, cls, best, m, classes)]) {
+            cls = c;
+          }
+        }
+      }
+      int f = flat(layout, cls, best, m, classes);
+      picked[i] = new Candidate(best, cls, f, bestIou, sc[f]);
+    }
+    return picked;
+  }
+
+  /** Index of (class, candidate) in one image's scores: [C,M] (layout 2) or [M,C] (layout 1). */
+  private static int flat(int layout, int cls, int cand, int m, int classes) {
+    return layout == 2 ? cls * m + cand : cand * classes + cls;
+  }
+
+  /** The reported detection box as x1,y1,x2,y2 in model-input pixels (through the view the content shows). */
+  private static double[] inputBox(Job j) {
+    Preprocessor.Prepared p = j.prepared();
+    int[] d = j.input().detection();
+    double[] v = p.viewOr(j.image().width(), j.image().height());
+    double sx = p.contentWidth() / v[2];
+    double sy = p.contentHeight() / v[3];
+    return new double[] {(d[0] - v[0]) * sx, (d[1] - v[1]) * sy, (d[0] + d[2] - v[0]) * sx,
+        (d[1] + d[3] - v[1]) * sy};
+  }
+
+  static double iou(double[] a, double x1, double y1, double x2, double y2) {
+    double iw = Math.min(a[2], x2) - Math.max(a[0], x1);
+    double ih = Math.min(a[3], y2) - Math.max(a[1], y1);
+    if (iw <= 0 || ih <= 0 || !(x2 > x1) || !(y2 > y1)) {
+      return 0;
+    }
+    double inter = iw * ih;
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (x2 - x1) * (y2 - y1) - inter);
+  }
+
+  /** One-hot seeds [N, ...score dims] on each image's chosen (candidate, class); zeros for a failed image. */
+  private static Blob detectionSeed(Candidate[] picked, ModelRuntime rt) {
+    long[] sd = rt.graph().dims(rt.target());
+    int per = (int) (sd[1] * sd[2]);
+    float[] seed = new float[picked.length * per];
+    for (int i = 0; i < picked.length; i++) {
+      if (picked[i] != null) {
+        seed[i * per + picked[i].flat()] = 1f;
+      }
+    }
+    return new Blob(new long[] {picked.length, sd[1], sd[2]}, seed);
   }
 
   /**
@@ -437,12 +603,14 @@ public final class PaddleExplainer implements Explainer {
       float[] m = new float[plane];
       int[] box = j.input().box();
       if (box != null) {
-        double sx = p.contentWidth() / (double) j.image().width();
-        double sy = p.contentHeight() / (double) j.image().height();
-        int x0 = clamp((int) Math.floor(box[0] * sx), p.width());
-        int y0 = clamp((int) Math.floor(box[1] * sy), p.height());
-        int x1 = clamp((int) Math.ceil((box[0] + box[2]) * sx), p.width());
-        int y1 = clamp((int) Math.ceil((box[1] + box[3]) * sy), p.height());
+        // original pixels -> input pixels through the view the content shows (a centre crop shifts it)
+        double[] v = p.viewOr(j.image().width(), j.image().height());
+        double sx = p.contentWidth() / v[2];
+        double sy = p.contentHeight() / v[3];
+        int x0 = clamp((int) Math.floor((box[0] - v[0]) * sx), p.width());
+        int y0 = clamp((int) Math.floor((box[1] - v[1]) * sy), p.height());
+        int x1 = clamp((int) Math.ceil((box[0] + box[2] - v[0]) * sx), p.width());
+        int y1 = clamp((int) Math.ceil((box[1] + box[3] - v[1]) * sy), p.height());
         for (int y = y0; y < y1; y++) {
           Arrays.fill(m, y * p.width() + x0, y * p.width() + x1, 1f);
         }

@@ -19,9 +19,21 @@ public final class Preprocessor {
 
   /**
    * A prepared input: {@code [3, height, width]} CHW values, and the fraction of width and height that holds the
-   * image (the rest is padding).
+   * image (the rest is padding). {@code view} is the part of the original image, {x, y, w, h} in original
+   * pixels, that the content shows: the whole image except for {@code short-side-crop}, whose centre crop sees
+   * only the middle of it; the map must be drawn over that part only.
    */
-  public record Prepared(float[] chw, int height, int width, int contentWidth, int contentHeight) {
+  public record Prepared(float[] chw, int height, int width, int contentWidth, int contentHeight, double[] view) {
+    /** Content showing the whole image (every rule but short-side-crop); view filled in by {@link #prepare}. */
+    public Prepared(float[] chw, int height, int width, int contentWidth, int contentHeight) {
+      this(chw, height, width, contentWidth, contentHeight, null);
+    }
+
+    /** The view, or the whole {@code w x h} image when none was recorded. */
+    public double[] viewOr(int w, int h) {
+      return view != null ? view : new double[] {0, 0, w, h};
+    }
+
     public double contentFracX() {
       return contentWidth / (double) width;
     }
@@ -36,8 +48,9 @@ public final class Preprocessor {
       // PaddleClas ResizeImage(resize_short) then CropImage(size): the centre crop is the whole input
       int[] size = resizedSize(image.width(), image.height());
       DecodedImage resized = Images.resize(image, size[0], size[1]);
-      return new Prepared(normalise(centreCrop(resized, spec.width(), spec.height()), spec.width(), spec.height()),
-          spec.height(), spec.width(), spec.width(), spec.height());
+      DecodedImage crop = centreCrop(resized, spec.width(), spec.height());
+      return new Prepared(normalise(crop, spec.width(), spec.height()), spec.height(), spec.width(), crop.width(),
+          crop.height(), cropView(image.width(), image.height(), size[0], size[1], crop.width(), crop.height()));
     }
     int[] size = resizedSize(image.width(), image.height());
     int rw = size[0];
@@ -45,7 +58,20 @@ public final class Preprocessor {
     int inW = spec.resize().equals("keep-ratio-pad") ? spec.width() : rw;
     int inH = spec.resize().equals("keep-ratio-pad") ? spec.height() : rh;
     DecodedImage resized = rw == image.width() && rh == image.height() ? image : Images.resize(image, rw, rh);
-    return new Prepared(normalise(resized, inW, inH), inH, inW, rw, rh);
+    return new Prepared(normalise(resized, inW, inH), inH, inW, rw, rh,
+        new double[] {0, 0, image.width(), image.height()});
+  }
+
+  /**
+   * The original-image rectangle {x, y, w, h} that a centre crop of {@code cw x ch} out of the image resized to
+   * {@code rw x rh} shows: the crop's offsets and size scaled back by the resize factors.
+   */
+  static double[] cropView(int w, int h, int rw, int rh, int cw, int ch) {
+    double fx = w / (double) rw;
+    double fy = h / (double) rh;
+    int x0 = Math.max(0, (rw - cw) / 2);
+    int y0 = Math.max(0, (rh - ch) / 2);
+    return new double[] {x0 * fx, y0 * fy, cw * fx, ch * fy};
   }
 
   /** The size the image is resized to before padding, per the spec's rule. */

@@ -14,6 +14,8 @@ package io.camstream.explain;
  * @param withOverlay false keeps raw pixels out of every artifact (privacy heatmap-only)
  * @param segmentClass segmentation target: the sum of this class's logits over a mask (the box if given, else
  *     the pixels predicted as this class), or null
+ * @param detection detection target: one reported box {x, y, w, h} in original image pixels; the score explained
+ *     is class {@code classIndex} (or the best class) of the raw head candidate whose box overlaps it most (IoU)
  */
 public record ExplainInput(
     String modelId,
@@ -25,7 +27,14 @@ public record ExplainInput(
     int[] box,
     Double threshold,
     boolean withOverlay,
-    Integer segmentClass) {
+    Integer segmentClass,
+    int[] detection) {
+
+  /** The form without a detection target. */
+  public ExplainInput(String modelId, byte[] imageBytes, String imageName, String layer, String method,
+      Integer classIndex, int[] box, Double threshold, boolean withOverlay, Integer segmentClass) {
+    this(modelId, imageBytes, imageName, layer, method, classIndex, box, threshold, withOverlay, segmentClass, null);
+  }
 
   /** The form without a segmentation target. */
   public ExplainInput(String modelId, byte[] imageBytes, String imageName, String layer, String method,

@@ -53,7 +53,7 @@ public final class ExplainProgramBuilder {
       throw new SpecMismatchException("logits '" + logits + "' must be [N,K] with a static K, found "
           + java.util.Arrays.toString(logitDims) + "; set the spec's logits to the input of the final softmax");
     }
-    return build(g, layer, logits, output, true, new long[] {k}, meanGradient);
+    return build(g, layer, logits, output, Mode.CLASS, new long[] {k}, meanGradient);
   }
 
   /**
@@ -74,11 +74,32 @@ public final class ExplainProgramBuilder {
   public static ExplainProgram dense(ProgramGraph g, String layer, String target, String output,
       boolean meanGradient) {
     long[] d = g.dims(target);
-    return build(g, layer, target, output, false, java.util.Arrays.copyOfRange(d, 1, d.length), meanGradient);
+    return build(g, layer, target, output, Mode.DENSE, java.util.Arrays.copyOfRange(d, 1, d.length), meanGradient);
   }
 
+  /**
+   * Explain program for a detection target: the seed feed (shaped like the class scores without N) is the gradient
+   * of the score with respect to the raw class scores, one-hot on the chosen (candidate, class); the raw boxes
+   * ({@code boxes}) are fetched so the candidate can be chosen by IoU from a first pass with a zero seed.
+   */
+  public static ExplainProgram detection(ProgramGraph g, String layer, String scores, String boxes,
+      boolean meanGradient) {
+    long[] d = g.dims(scores);
+    for (int i = 1; i < d.length; i++) {
+      if (d[i] <= 0) {
+        throw new SpecMismatchException("logits '" + scores + "' has dims " + java.util.Arrays.toString(d)
+            + ": detection targets need a static candidate count (export with a fixed input size)");
+      }
+    }
+    return build(g, layer, scores, boxes, Mode.DETECTION, java.util.Arrays.copyOfRange(d, 1, d.length),
+        meanGradient);
+  }
+
+  /** How the target's gradient comes from the seed feed. */
+  private enum Mode { CLASS, DENSE, DETECTION }
+
   private static ExplainProgram build(ProgramGraph g, String layer, String target, String output,
-      boolean classification, long[] seedShape, boolean meanGradient) {
+      Mode mode, long[] seedShape, boolean meanGradient) {
     checkLayer(g, layer);
     if (!g.hasVar(target)) {
       throw new SpecMismatchException("target variable '" + target + "' is not in the program; check the spec's"
@@ -110,8 +131,10 @@ public final class ExplainProgramBuilder {
     feeds.add(ExplainProgram.SEED);
     s.declareLike(ExplainProgram.SEED, target, true);
     String targetGrad;
-    if (classification) {
+    if (mode == Mode.CLASS) {
       targetGrad = s.classSeed(target, seedShape[0]);
+    } else if (mode == Mode.DETECTION) {
+      targetGrad = ExplainProgram.SEED; // the one-hot seed is the gradient itself
     } else {
       feeds.add(ExplainProgram.THRESHOLD);
       s.declare(ExplainProgram.THRESHOLD, VarType.Type.FP32, -1, 1, 1, 1);

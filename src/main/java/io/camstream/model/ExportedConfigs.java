@@ -156,11 +156,12 @@ public final class ExportedConfigs {
   /** PaddleDetection: arch, Preprocess list (type: ...), label_list. */
   private static void detection(JsonNode cfg, Path dir, ObjectNode spec, ObjectNode input,
       List<String> unmapped) {
-    spec.put("task", "dense");
+    spec.put("task", "detection");
     input.put("channelOrder", "RGB"); // ppdet decodes to RGB
     input.put("resize", "fixed");
-    unmapped.add("arch " + cfg.path("arch").asText("?") + ": detection outputs (boxes after NMS) have no target"
-        + " kind yet; set output to a raw head map to explain it as a dense map");
+    unmapped.add("arch " + cfg.path("arch").asText("?") + ": boxes after NMS are not explained; an export without"
+        + " NMS has its raw boxes and scores found, else set output (raw boxes [N,M,4]) and logits (raw class"
+        + " scores [N,C,M]) to the variables before the NMS op");
     for (JsonNode op : cfg.path("Preprocess")) {
       String type = op.path("type").asText();
       switch (type) {

@@ -44,20 +44,22 @@ public record ModelSpec(
   public static final String DENSE_DEFAULT_METHOD = "layercam";
 
   public ModelSpec {
-    method = method == null && task == Task.DENSE ? DENSE_DEFAULT_METHOD : method;
+    method = method == null && (task == Task.DENSE || task == Task.DETECTION) ? DENSE_DEFAULT_METHOD : method;
   }
 
   /** What the model outputs and so how a target score is taken from it. */
   public enum Task {
     CLASSIFICATION,
-    DENSE;
+    DENSE,
+    /** Raw detector head: {@code output} = candidate boxes [N,M,4], {@code logits} = class scores [N,C,M]/[N,M,C]. */
+    DETECTION;
 
     @com.fasterxml.jackson.annotation.JsonCreator
     static Task parse(String s) {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("must be classification or dense, not '" + s + "'");
+        throw new IllegalArgumentException("must be classification, dense or detection, not '" + s + "'");
       }
     }
   }

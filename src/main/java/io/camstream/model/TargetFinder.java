@@ -23,6 +23,9 @@ public final class TargetFinder {
   private TargetFinder() {}
 
   public static Targets find(ProgramGraph g, ModelSpec.Task task, String output, String logits) {
+    if (task == ModelSpec.Task.DETECTION || task == null && output == null && logits == null && rawHead(g) != null) {
+      return detection(g, output, logits);
+    }
     String out = output != null ? checked(g, output, "output") : onlyFetch(g);
     String given = logits != null ? checked(g, logits, "logits") : null;
     String found = null;
@@ -74,6 +77,59 @@ public final class TargetFinder {
         : found != null ? "logits: input of the final " + activation
         : "logits: the output itself (no softmax or sigmoid before it)";
     return new Targets(t, out, l, how);
+  }
+
+  /**
+   * A detector exported without NMS: {@code output} the raw candidate boxes [N,M,4] (x1,y1,x2,y2 in input pixels),
+   * {@code logits} the class scores [N,C,M] or [N,M,C]; found among the fetches when the spec names neither.
+   */
+  private static Targets detection(ProgramGraph g, String output, String logits) {
+    String[] found = output == null || logits == null ? rawHead(g) : null;
+    if (found == null && (output == null || logits == null)) {
+      throw new SpecMismatchException("task detection: the fetches " + g.fetches() + " are not one [N,M,4] box"
+          + " tensor and one [N,C,M] score tensor; set output (raw boxes) and logits (raw class scores)");
+    }
+    String boxes = output != null ? checked(g, output, "output") : found[0];
+    String scores = logits != null ? checked(g, logits, "logits") : found[1];
+    long[] b = g.dims(boxes);
+    if (b.length != 3 || b[2] != 4) {
+      throw new SpecMismatchException("output '" + boxes + "' has dims " + Arrays.toString(b) + ", not [N,M,4]:"
+          + " for task detection set output to the raw candidate boxes (before NMS)");
+    }
+    if (scoreLayout(g.dims(scores), b[1]) == 0) {
+      throw new SpecMismatchException("logits '" + scores + "' has dims " + Arrays.toString(g.dims(scores))
+          + ", not [N,C," + b[1] + "] or [N," + b[1] + ",C]: for task detection set logits to the raw class scores");
+    }
+    String how = output != null && logits != null ? "detection; boxes and scores from the spec"
+        : "detection; raw boxes " + boxes + ", class scores " + scores;
+    return new Targets(ModelSpec.Task.DETECTION, boxes, scores, how);
+  }
+
+  /** {boxes, scores} when the float fetches are exactly a [N,M,4] and a matching score tensor, else null. */
+  static String[] rawHead(ProgramGraph g) {
+    List<String> floats = g.fetches().stream().filter(g::isFloatTensor).toList();
+    if (floats.size() != 2) {
+      return null;
+    }
+    for (int i = 0; i < 2; i++) {
+      long[] b = g.dims(floats.get(i));
+      String other = floats.get(1 - i);
+      if (b.length == 3 && b[2] == 4 && b[1] > 0 && scoreLayout(g.dims(other), b[1]) != 0) {
+        return new String[] {floats.get(i), other};
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Where the candidates are in a score tensor for {@code m} candidates: 2 for [N,C,M] (PP-PicoDet, PP-YOLOE;
+   * also when C = M), 1 for [N,M,C], 0 when it fits neither or its sizes are not static.
+   */
+  public static int scoreLayout(long[] s, long m) {
+    if (s.length != 3 || m <= 0 || s[1] <= 0 || s[2] <= 0) {
+      return 0;
+    }
+    return s[2] == m ? 2 : s[1] == m ? 1 : 0;
   }
 
   private static String checked(ProgramGraph g, String var, String key) {

@@ -44,17 +44,46 @@ public final class Renderer {
    */
   public static Rendered render(DecodedImage original, float[] map, int mapW, int mapH, double contentFracX,
       double contentFracY, RenderOptions opts) {
+    return render(original, map, mapW, mapH, contentFracX, contentFracY, null, opts);
+  }
+
+  /**
+   * As above, for a model input that saw only part of the original (a centre crop): the content is drawn over
+   * {@code view} = {x, y, w, h} in original pixels (rounded to whole pixels and clipped to the image), and the heat
+   * is 0 everywhere else, so peak and hot regions are in original-image pixels. A null view is the whole image.
+   */
+  public static Rendered render(DecodedImage original, float[] map, int mapW, int mapH, double contentFracX,
+      double contentFracY, double[] view, RenderOptions opts) {
     long start = System.nanoTime();
     validate(map, mapW, mapH, contentFracX, contentFracY);
     int width = original.width();
     int height = original.height();
+    int vx0 = 0;
+    int vy0 = 0;
+    int vx1 = width;
+    int vy1 = height;
+    if (view != null) {
+      vx0 = Math.max(0, Math.min(width - 1, (int) Math.round(view[0])));
+      vy0 = Math.max(0, Math.min(height - 1, (int) Math.round(view[1])));
+      vx1 = Math.max(vx0 + 1, Math.min(width, (int) Math.round(view[0] + view[2])));
+      vy1 = Math.max(vy0 + 1, Math.min(height, (int) Math.round(view[1] + view[3])));
+    }
+    int viewW = vx1 - vx0;
+    int viewH = vy1 - vy0;
     int gridW = contentCells(contentFracX, mapW);
     int gridH = contentCells(contentFracY, mapH);
     Grid grid = new Grid(gridW, gridH, CamMath.normalize(CamMath.crop(map, mapW, mapH, 0, 0, gridW, gridH)));
 
     try (MatScope scope = new MatScope()) {
-      float[] heat = CamMath.normalize(upsample(map, mapW, mapH, gridW, gridH, original,
-          Math.round(width / contentFracX), Math.round(height / contentFracY), scope));
+      float[] inView = CamMath.normalize(upsample(map, mapW, mapH, gridW, gridH, viewW, viewH,
+          Math.round(viewW / contentFracX), Math.round(viewH / contentFracY), scope));
+      float[] heat = inView;
+      if (viewW != width || viewH != height) {
+        heat = new float[width * height]; // outside the view the model saw nothing: no heat
+        for (int y = 0; y < viewH; y++) {
+          System.arraycopy(inView, y * viewW, heat, (vy0 + y) * width + vx0, viewW);
+        }
+      }
       int hottest = CamMath.argmax(heat);
       Peak peak = new Peak(hottest % width, hottest / width);
 
@@ -65,7 +94,8 @@ public final class Renderer {
       Mat greyMat = scope.add(new Mat(height, width, CvType.CV_8UC1));
       greyMat.put(0, 0, grey);
       byte[] heatmapPng = Images.encodePng(greyMat);
-      byte[] overlayPng = opts.withOverlay() ? overlay(original, greyMat, opts, scope) : null;
+      org.opencv.core.Rect seen = new org.opencv.core.Rect(vx0, vy0, viewW, viewH);
+      byte[] overlayPng = opts.withOverlay() ? overlay(original, greyMat, seen, opts, scope) : null;
 
       List<Region> regions = HotRegions.find(heat, width, height, opts.regionThreshold(), opts.maxRegions());
       return new Rendered(grid, peak, regions, heatmapPng, overlayPng, (System.nanoTime() - start) / 1e6);
@@ -82,10 +112,8 @@ public final class Renderer {
   }
 
   /** The raw map at full model-input resolution, cropped to the original's size, padding replaced by edge cells. */
-  private static float[] upsample(float[] map, int mapW, int mapH, int gridW, int gridH, DecodedImage original,
+  private static float[] upsample(float[] map, int mapW, int mapH, int gridW, int gridH, int width, int height,
       long fullW, long fullH, MatScope scope) {
-    int width = original.width();
-    int height = original.height();
     if (fullW * fullH > MAX_UPSAMPLED_PIXELS) {
       throw new IllegalArgumentException("content fraction too small: the full model input would be " + fullW
           + "x" + fullH + " pixels at the original's scale");
@@ -108,11 +136,20 @@ public final class Renderer {
     return out;
   }
 
-  private static byte[] overlay(DecodedImage original, Mat grey, RenderOptions opts, MatScope scope) {
+  private static byte[] overlay(DecodedImage original, Mat grey, org.opencv.core.Rect seen, RenderOptions opts,
+      MatScope scope) {
     Mat colour = scope.add(new Mat());
     Imgproc.applyColorMap(grey, colour, opts.colormapCode());
     Mat blended = scope.add(new Mat());
-    Core.addWeighted(colour, opts.alpha(), Images.toMat(original, scope), 1 - opts.alpha(), 0, blended);
+    Mat image = Images.toMat(original, scope);
+    Core.addWeighted(colour, opts.alpha(), image, 1 - opts.alpha(), 0, blended);
+    if (seen.width != original.width() || seen.height != original.height()) {
+      // outside the part the model saw, the original shows through untinted
+      Mat out = scope.add(image.clone());
+      Mat part = scope.add(out.submat(seen));
+      scope.add(blended.submat(seen)).copyTo(part);
+      return Images.encodePng(out);
+    }
     return Images.encodePng(blended);
   }
 

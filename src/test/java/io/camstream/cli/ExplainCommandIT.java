@@ -118,6 +118,12 @@ class ExplainCommandIT {
     assertThat(layer.exit()).isEqualTo(1);
     assertThat(layer.err().lines().filter(l -> l.startsWith("error:")).toList()).singleElement().asString()
         .contains("UNKNOWN_LAYER", "hard_swish_17", "did you mean", "hard_swish_17.tmp_0");
+
+    Run det = run("explain", "--model", "ocr-textline-cls", "--image", Shared.image("textline_en_0.png").toString(),
+        "--out", out.toString(), "--detection", "0,0,10,10", "--class", "1");
+    assertThat(det.exit()).isEqualTo(1);
+    assertThat(det.err().lines().filter(l -> l.startsWith("error:")).toList()).singleElement().asString()
+        .contains("BAD_TARGET", "not a detector");
   }
 
   @Test

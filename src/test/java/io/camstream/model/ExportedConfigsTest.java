@@ -118,6 +118,7 @@ class ExportedConfigsTest {
     assertThat(s.input().channelOrder()).isEqualTo("RGB");
     assertThat(s.input().scale()).isEqualTo(1 / 255.0);
     assertThat(s.labels()).containsExactly("person", "bicycle");
+    assertThat(s.task()).isEqualTo(ModelSpec.Task.DETECTION);
     assertThat(r.unmapped()).anySatisfy(u -> assertThat(u).contains("arch PicoDet"));
   }
 

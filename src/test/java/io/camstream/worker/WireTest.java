@@ -31,9 +31,11 @@ class WireTest {
     List<ExplainInput> in = List.of(
         new ExplainInput("ocr-textline-cls@2.0", png, "e1", "conv1", "gradcampp", 1, null, null, false),
         new ExplainInput("ocr-db-det@3.0", new byte[] {7}, "e2", null, null, null, new int[] {1, 2, 3, 4}, 0.4,
-            true, 3));
+            true, 3),
+        new ExplainInput("picodet@1", new byte[] {8}, "e3", null, null, 2, null, null, true, null,
+            new int[] {5, 6, 7, 8}));
     List<ExplainInput> out = Wire.inputs(roundTrip(Wire.request(42, in)));
-    assertThat(out).hasSize(2);
+    assertThat(out).hasSize(3);
     assertThat(out.get(0).imageBytes()).isEqualTo(png);
     assertThat(out.get(0)).extracting(ExplainInput::modelId, ExplainInput::layer, ExplainInput::method,
         ExplainInput::classIndex, ExplainInput::withOverlay)
@@ -44,6 +46,9 @@ class WireTest {
     assertThat(out.get(1).classIndex()).isNull();
     assertThat(out.get(1).segmentClass()).isEqualTo(3);
     assertThat(out.get(0).segmentClass()).isNull();
+    assertThat(out.get(2).detection()).containsExactly(5, 6, 7, 8);
+    assertThat(out.get(2).classIndex()).isEqualTo(2);
+    assertThat(out.get(1).detection()).isNull();
   }
 
   @Test
