@@ -241,13 +241,9 @@ public final class ModelRuntime implements AutoCloseable {
    * whole map plus the pixels above the default threshold (dense), so every gradient path is exercised.
    */
   private List<Blob> sample(ExplainProgram p) {
-    int h = spec.input().height();
-    int w = spec.input().width();
-    if (spec.input().resize().equals("longest-side")) {
-      int m = spec.input().multiple() == null ? 32 : spec.input().multiple();
-      h = 2 * m;
-      w = 3 * m;
-    }
+    int[] hw = sampleSize();
+    int h = hw[0];
+    int w = hw[1];
     List<Blob> feeds = new ArrayList<>();
     for (String f : p.feeds()) {
       if (f.equals(ExplainProgram.SEED)) {
@@ -328,15 +324,20 @@ public final class ModelRuntime implements AutoCloseable {
     return dims;
   }
 
-  /** Small but valid trial inputs for the child-JVM check. */
-  private Map<String, String> trialFeeds(ExplainProgram p) {
-    int h = spec.input().height();
-    int w = spec.input().width();
+  /** Height and width of sample and trial inputs: the spec's fixed size, or a small valid one for free sizes. */
+  private int[] sampleSize() {
     if (spec.input().resize().equals("longest-side")) {
       int m = spec.input().multiple() == null ? 32 : spec.input().multiple();
-      h = 2 * m;
-      w = 3 * m;
+      return new int[] {2 * m, 3 * m};
     }
+    return new int[] {spec.input().height(), spec.input().width()};
+  }
+
+  /** Small but valid trial inputs for the child-JVM check. */
+  private Map<String, String> trialFeeds(ExplainProgram p) {
+    int[] hw = sampleSize();
+    int h = hw[0];
+    int w = hw[1];
     Map<String, String> feeds = new LinkedHashMap<>();
     for (String f : p.feeds()) {
       if (f.equals(ExplainProgram.SEED)) {

@@ -31,7 +31,7 @@ public final class NativeFault {
         free.put(f, new long[] {-1, -1, -1, -1});
       }
       try (PaddleModel model = new PaddleModel(rt.modelDir(), Device.cpu(), free, original.fetches(), 1);
-          PaddleModel.Session s = model.newSession()) {
+          Backend.Session s = model.newSession()) {
         s.run(List.of(new Blob(new long[] {1, 1, 32, 32}, new float[32 * 32])));
       }
     } catch (ExplainException | IOException e) {

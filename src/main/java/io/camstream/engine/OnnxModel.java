@@ -4,20 +4,12 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoopTranslator;
-import ai.djl.translate.TranslateException;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,15 +19,10 @@ import java.util.Map;
  * option keys cannot switch on deterministic compute (see docs/engine.md). ONNX Runtime sessions are thread-safe;
  * a session here is one DJL predictor per worker all the same, so both engines are driven alike.
  */
-public final class OnnxModel implements Backend {
+public final class OnnxModel extends DjlBackend {
 
   public static final String ENGINE = "onnxruntime";
   static final String DJL_ENGINE = "OnnxRuntime";
-
-  private final Model model;
-  private final List<String> feeds;
-  private final Map<String, long[]> feedDims;
-  private final List<String> fetches;
 
   /**
    * @param onnxFile the compiled graph
@@ -43,15 +30,17 @@ public final class OnnxModel implements Backend {
    */
   public OnnxModel(Path onnxFile, Device device, Map<String, long[]> feedDims, List<String> fetches, int threads)
       throws IOException {
-    this.feeds = List.copyOf(feedDims.keySet());
-    this.feedDims = new LinkedHashMap<>(feedDims);
-    this.fetches = List.copyOf(fetches);
+    super(load(onnxFile, device, threads), feedDims, fetches);
+  }
+
+  private static Model load(Path onnxFile, Device device, int threads) throws IOException {
     Engine.getEngine(DJL_ENGINE); // DJL's engine must create the ORT environment before the plain API touches it
     OrtSession.SessionOptions options = sessionOptions(device, threads);
-    this.model = Model.newInstance("camstream-onnx", device, DJL_ENGINE);
+    Model model = Model.newInstance("camstream-onnx", device, DJL_ENGINE);
     try {
       String name = onnxFile.getFileName().toString().replaceFirst("\\.onnx$", "");
       model.load(onnxFile.getParent(), name, Map.of("sessionOptions", options));
+      return model;
     } catch (MalformedModelException | RuntimeException e) {
       model.close();
       throw new IOException("cannot load ONNX graph " + onnxFile + ": " + e.getMessage(), e);
@@ -111,65 +100,5 @@ public final class OnnxModel implements Backend {
   @Override
   public String engineVersion() {
     return version();
-  }
-
-  @Override
-  public List<String> feeds() {
-    return feeds;
-  }
-
-  @Override
-  public List<String> fetches() {
-    return fetches;
-  }
-
-  @Override
-  public Session newSession() {
-    return new Session(model.newPredictor(new NoopTranslator()));
-  }
-
-  @Override
-  public void close() {
-    model.close();
-  }
-
-  /** One predictor. */
-  public final class Session implements Backend.Session {
-    private final Predictor<NDList, NDList> predictor;
-
-    private Session(Predictor<NDList, NDList> predictor) {
-      this.predictor = predictor;
-    }
-
-    @Override
-    public Map<String, Blob> run(List<Blob> inputs) {
-      Backend.checkInputs(feeds, feedDims, inputs);
-      try (NDManager scope = model.getNDManager().newSubManager()) {
-        NDList in = new NDList();
-        for (int i = 0; i < inputs.size(); i++) {
-          NDArray a = scope.create(inputs.get(i).data(), new Shape(inputs.get(i).shape()));
-          a.setName(feeds.get(i));
-          in.add(a);
-        }
-        NDList out = predictor.predict(in);
-        Map<String, Blob> result = new LinkedHashMap<>();
-        try {
-          for (int i = 0; i < out.size() && i < fetches.size(); i++) {
-            NDArray a = out.get(i);
-            result.put(fetches.get(i), new Blob(a.getShape().getShape(), a.toFloatArray()));
-          }
-        } finally {
-          out.close();
-        }
-        return result;
-      } catch (TranslateException e) {
-        throw new IllegalStateException("ONNX Runtime run failed: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void close() {
-      predictor.close();
-    }
   }
 }

@@ -34,7 +34,7 @@ public final class TrialRun {
       inputs.add(new Blob(shape, fill(shape, fill, i)));
     }
     try (PaddleModel model = new PaddleModel(dir, Device.cpu(), dims, fetches, 1);
-        PaddleModel.Session s = model.newSession()) {
+        Backend.Session s = model.newSession()) {
       Map<String, Blob> out = s.run(inputs);
       for (Map.Entry<String, Blob> e : out.entrySet()) {
         for (float v : e.getValue().data()) {

@@ -93,7 +93,7 @@ final class GradientCheck {
     int m = entries.length;
     double[] fd = new double[m];
     try (PaddleModel headModel = new PaddleModel(dir, Device.cpu(), dims, head.fetches(), 2);
-        PaddleModel.Session s = headModel.newSession()) {
+        Backend.Session s = headModel.newSession()) {
       int entriesPerBatch = 8;
       for (int from = 0; from < m; from += entriesPerBatch) {
         int k = Math.min(entriesPerBatch, m - from);

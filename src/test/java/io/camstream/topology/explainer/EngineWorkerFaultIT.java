@@ -75,7 +75,9 @@ class EngineWorkerFaultIT {
       assertThat(reviews.keySet()).containsExactlyInAnyOrder("ok-1", "ok-2", "ok-3", "ok-4");
       for (JsonNode r : reviews.values()) {
         assertThat(r.at("/explainer/device").asText()).isEqualTo("cpu");
-        assertThat(r.at("/explainer/engine").asText()).isEqualTo("paddle");
+        // auto engine: each program runs on ONNX Runtime once its compiled graph verified against Paddle
+        assertThat(r.at("/explainer/engine").asText()).isEqualTo("onnxruntime");
+        assertThat(r.at("/explainer/engineVersion").asText()).isNotEmpty();
       }
       Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters(kafka, config);
       assertThat(dead.keySet()).containsExactlyInAnyOrder("halt", "abort");

@@ -157,6 +157,8 @@ class RouterGuardsIT {
     try (RunningRole router = new RouterRole().start(new RoleContext(config, new SimpleMeterRegistry()))) {
       produce(config, List.of(rec(events, Json.bytes(wide)), rec(events, small("after", img))));
       kafka.awaitConsumed(config.routerApplicationId(), events, PATIENCE);
+      // selected events take one more hop (the duplicate check keyed by eventId) before they are requests
+      kafka.awaitConsumed(config.routerApplicationId(), io.camstream.kafka.Topics.requestsByEventId(config), PATIENCE);
       assertThat(router.healthy()).isTrue();
     }
     assertThat(eventIds(kafka.readToEnd(config.topics().requests()))).containsExactly("after");
@@ -193,6 +195,8 @@ class RouterGuardsIT {
     try (RunningRole router = new RouterRole().start(new RoleContext(config, new SimpleMeterRegistry()))) {
       produce(config, List.of(rec(events, Json.bytes(wide)), rec(events, small("after", img))));
       kafka.awaitConsumed(config.routerApplicationId(), events, PATIENCE);
+      // selected events take one more hop (the duplicate check keyed by eventId) before they are requests
+      kafka.awaitConsumed(config.routerApplicationId(), io.camstream.kafka.Topics.requestsByEventId(config), PATIENCE);
       assertThat(router.healthy()).isTrue();
     }
     assertThat(eventIds(kafka.readToEnd(config.topics().requests()))).containsExactly("after");
