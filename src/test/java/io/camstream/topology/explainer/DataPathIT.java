@@ -72,6 +72,9 @@ class DataPathIT {
       try (Admin admin = kafka.admin()) {
         assertThat(GroupProgress.awaitCaughtUp(admin, config.routerApplicationId(), config.topics().events(),
             Duration.ofSeconds(120))).isTrue();
+        // selected events take one more hop (the duplicate check keyed by eventId) before they are requests
+        assertThat(GroupProgress.awaitCaughtUp(admin, config.routerApplicationId(),
+            io.camstream.kafka.Topics.requestsByEventId(config), Duration.ofSeconds(120))).isTrue();
         assertThat(GroupProgress.awaitCaughtUp(admin, config.explainerApplicationId(), config.topics().requests(),
             Duration.ofSeconds(240))).isTrue();
       }

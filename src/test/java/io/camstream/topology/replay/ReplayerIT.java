@@ -68,7 +68,7 @@ class ReplayerIT {
       Replayer replayer = new Replayer(config, explainer, new PrintStream(progress, true));
       Replayer.Summary s = replayer.run(new Replayer.Options(base.plusSeconds(120), base.plusSeconds(360), null,
           null, out));
-      assertThat(s.line()).as(progress.toString()).isEqualTo("replayed 5, matched 5/5 heatmap hashes (100.0 %)");
+      assertThat(s.line()).as(progress + " " + s.mismatches()).isEqualTo("replayed 5, matched 5/5 heatmap hashes (100.0 %)");
       assertThat(s.allMatched()).isTrue();
       List<String> lines = Files.readAllLines(out.resolve("reviews.jsonl"));
       assertThat(lines).extracting(l -> Json.MAPPER.readTree(l).get("eventId").asText())

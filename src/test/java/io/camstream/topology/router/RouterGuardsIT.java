@@ -90,6 +90,8 @@ class RouterGuardsIT {
           rec(events, target("class-2^32", "4294967296")), rec(events, target("class-1.5", "1.5")),
           rec(events, target("class-2", "2")), rec(events, target("class-1", "1"))));
       kafka.awaitConsumed(config.routerApplicationId(), events, PATIENCE);
+      // selected events take one more hop (the duplicate check keyed by eventId) before they are requests
+      kafka.awaitConsumed(config.routerApplicationId(), io.camstream.kafka.Topics.requestsByEventId(config), PATIENCE);
       assertThat(router.healthy()).isTrue();
     }
 
