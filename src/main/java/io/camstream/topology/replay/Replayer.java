@@ -154,7 +154,7 @@ public final class Replayer {
     long notSelected = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(); Output output = output(options)) {
       String topic = config.topics().requests();
-      ReplayRange range = ReplayRange.of(consumer, topic, options.from(), options.to());
+      ReplayRange range = ReplayRange.of(consumer, topic, options.from());
       consumer.assign(range.start().keySet());
       range.start().forEach(consumer::seek);
       ProgressBar bar = new ProgressBar(progress, range.total());
@@ -274,7 +274,7 @@ public final class Replayer {
   private Map<String, JsonNode> originalReviews(Options options) {
     Map<String, JsonNode> out = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      ReplayRange range = ReplayRange.of(consumer, config.topics().reviews(), options.from(), options.to());
+      ReplayRange range = ReplayRange.of(consumer, config.topics().reviews(), options.from());
       consumer.assign(range.start().keySet());
       range.start().forEach(consumer::seek);
       Map<TopicPartition, Long> remaining = new HashMap<>(range.end());
@@ -283,6 +283,9 @@ public final class Replayer {
         for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(POLL)) {
           Long end = remaining.get(new TopicPartition(rec.topic(), rec.partition()));
           if (end == null || rec.offset() >= end) {
+            continue;
+          }
+          if (rec.timestamp() < options.from().toEpochMilli() || rec.timestamp() > options.to().toEpochMilli()) {
             continue;
           }
           try {
