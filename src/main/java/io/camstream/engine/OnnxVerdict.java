@@ -1,6 +1,7 @@
 package io.camstream.engine;
 
 import io.camstream.cam.CamMath;
+import io.camstream.io.AtomicFiles;
 import io.camstream.model.ExplainProgram;
 import io.camstream.model.Tensor;
 import io.camstream.model.onnx.PaddleToOnnx;
@@ -40,24 +41,23 @@ record OnnxVerdict(Path onnxFile, String reason) {
       List<Blob> sample, PaddleLoader paddle, int threads) throws IOException {
     Path file = dir.resolve("model-v" + PaddleToOnnx.VERSION + ".onnx");
     Path record = dir.resolve("onnx-verdict-v" + PaddleToOnnx.VERSION);
-    if (Files.exists(record)) {
-      String v = Files.readString(record, StandardCharsets.UTF_8).strip();
-      return v.equals("ok") && Files.exists(file) ? new OnnxVerdict(file, null) : new OnnxVerdict(null, v);
-    }
-    Files.createDirectories(dir);
-    OnnxVerdict verdict;
-    try {
-      ModelProto m = PaddleToOnnx.compile(p.program(), feedDims, p.fetches(), params);
-      Path tmp = dir.resolve(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-      Files.write(tmp, m.toByteArray());
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      verdict = compare(file, p, feedDims, sample, paddle, threads);
-    } catch (UnsupportedOnnxOpException e) {
-      verdict = new OnnxVerdict(null, e.getMessage());
-    }
-    Files.writeString(record, verdict.ok() ? "ok" : verdict.reason(), StandardCharsets.UTF_8);
-    return verdict;
+    // one process compiles and checks; the pool's other workers wait and read its verdict
+    return AtomicFiles.holding(dir, () -> {
+      if (Files.exists(record)) {
+        String v = Files.readString(record, StandardCharsets.UTF_8).strip();
+        return v.equals("ok") && Files.exists(file) ? new OnnxVerdict(file, null) : new OnnxVerdict(null, v);
+      }
+      OnnxVerdict verdict;
+      try {
+        ModelProto m = PaddleToOnnx.compile(p.program(), feedDims, p.fetches(), params);
+        AtomicFiles.write(file, m::writeTo);
+        verdict = compare(file, p, feedDims, sample, paddle, threads);
+      } catch (UnsupportedOnnxOpException e) {
+        verdict = new OnnxVerdict(null, e.getMessage());
+      }
+      AtomicFiles.writeString(record, verdict.ok() ? "ok" : verdict.reason());
+      return verdict;
+    });
   }
 
   /** Opens the Paddle reference for the check (only needed when no verdict is cached). */

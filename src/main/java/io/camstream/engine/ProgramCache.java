@@ -1,5 +1,6 @@
 package io.camstream.engine;
 
+import io.camstream.io.AtomicFiles;
 import io.camstream.model.ExplainProgram;
 import io.camstream.model.ProgramIO;
 import java.io.IOException;
@@ -64,20 +65,23 @@ public final class ProgramCache {
     Path dir = root.resolve("programs").resolve(modelSha.substring(0, 16) + "-" + paramsSha.substring(0, 8))
         .resolve(sanitize(key) + "-" + sha256(bytes).substring(0, 12));
     Path link = dir.resolve("inference.pdiparams");
-    if (Files.exists(dir.resolve("inference.pdmodel"))
-        && verified(dir).fetchShapes().keySet().containsAll(program.fetches())) {
+    // Every worker of a pool builds the same programs at start: one writes and proves each, the others wait for it
+    // and load what it proved.
+    return AtomicFiles.holding(dir, () -> {
+      if (Files.exists(dir.resolve("inference.pdmodel"))
+          && verified(dir).fetchShapes().keySet().containsAll(program.fetches())) {
+        linkParams(link, params);
+        return dir;
+      }
+      ProgramIO.write(program.program(), dir.resolve("inference.pdmodel"));
       linkParams(link, params);
+      Trial t = trial(dir, program.fetches(), trialFeeds);
+      // the child's own "fetch NAME DIMS" lines, so the record reads back with the same parser
+      AtomicFiles.writeString(dir.resolve(VERIFIED), t.fetchShapes().entrySet().stream()
+          .map(e -> "fetch " + e.getKey() + " " + Arrays.toString(e.getValue()) + "\n").reduce("", String::concat));
+      LOG.info("generated program {} verified in a child process", dir);
       return dir;
-    }
-    Files.createDirectories(dir);
-    ProgramIO.write(program.program(), dir.resolve("inference.pdmodel"));
-    linkParams(link, params);
-    Trial t = trial(dir, program.fetches(), trialFeeds);
-    // the child's own "fetch NAME DIMS" lines, so the record reads back with the same parser
-    Files.writeString(dir.resolve(VERIFIED), t.fetchShapes().entrySet().stream()
-        .map(e -> "fetch " + e.getKey() + " " + Arrays.toString(e.getValue()) + "\n").reduce("", String::concat));
-    LOG.info("generated program {} verified in a child process", dir);
-    return dir;
+    });
   }
 
   /**
@@ -108,6 +112,7 @@ public final class ProgramCache {
     } catch (UnsupportedOperationException | IOException e) {
       Files.copy(params, tmp);
     }
+    // the folder is held (materialise), so this process's name for the temporary link is its own
     Files.move(tmp, link, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }

@@ -1,5 +1,6 @@
 package io.camstream.model;
 
+import io.camstream.io.AtomicFiles;
 import io.camstream.model.proto.Framework.BlockDesc;
 import io.camstream.model.proto.Framework.ProgramDesc;
 import io.camstream.model.proto.Framework.VarDesc;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -92,13 +92,13 @@ public final class ParamsIO {
   public static void write(Path pdiparams, Collection<Tensor> tensors) throws IOException {
     List<Tensor> sorted = new ArrayList<>(tensors);
     sorted.sort((a, b) -> a.name().compareTo(b.name()));
-    Path tmp = pdiparams.resolveSibling(pdiparams.getFileName() + ".tmp");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+    AtomicFiles.write(pdiparams, raw -> {
+      OutputStream out = new BufferedOutputStream(raw, 1 << 16);
       for (Tensor t : sorted) {
         writeOne(out, t);
       }
-    }
-    Files.move(tmp, pdiparams, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      out.flush();
+    });
   }
 
   private static void writeOne(OutputStream out, Tensor t) throws IOException {

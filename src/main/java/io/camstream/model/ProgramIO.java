@@ -1,12 +1,11 @@
 package io.camstream.model;
 
+import io.camstream.io.AtomicFiles;
 import io.camstream.model.proto.Framework.ProgramDesc;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Reads and writes Paddle {@code .pdmodel} files (a serialised {@code ProgramDesc}). */
 public final class ProgramIO {
@@ -23,10 +22,6 @@ public final class ProgramIO {
 
   /** Writes atomically, so a reader never sees a half-written program. */
   public static void write(ProgramDesc program, Path pdmodel) throws IOException {
-    Path tmp = pdmodel.resolveSibling(pdmodel.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      program.writeTo(out);
-    }
-    Files.move(tmp, pdmodel, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(pdmodel, program::writeTo);
   }
 }

@@ -95,6 +95,13 @@ public final class EnginePool implements Explainer {
   /** Programs being built in the background, and those that cannot be built (with the worker's reason). */
   private final Set<String> building = ConcurrentHashMap.newKeySet();
   private final Map<String, ExplainException> unbuildable = new ConcurrentHashMap<>();
+  /** Programs whose last build failed for a reason that may pass (I/O, a native fault): the next batch retries. */
+  private final Set<String> buildFailed = ConcurrentHashMap.newKeySet();
+  /** Build failures that say the program can never be built as asked. */
+  private static final Set<ExplainException.Reason> PERMANENT = java.util.EnumSet.of(
+      ExplainException.Reason.UNKNOWN_MODEL, ExplainException.Reason.UNKNOWN_LAYER,
+      ExplainException.Reason.UNSUPPORTED_OP, ExplainException.Reason.UNKNOWN_METHOD,
+      ExplainException.Reason.BAD_TARGET, ExplainException.Reason.OP_VARIANT, ExplainException.Reason.BAD_SPEC);
   private final AtomicInteger backgroundBuilds = new AtomicInteger();
   private final AtomicInteger buildsInBatch = new AtomicInteger();
   private final Map<Explanation, RanOn> ranOn = Collections.synchronizedMap(new WeakHashMap<>());
@@ -248,7 +255,7 @@ public final class EnginePool implements Explainer {
   @Override
   public boolean programReady(String modelId, String layer, String method) {
     String key = modelId + "|" + layer + "|" + method;
-    if (unbuildable.containsKey(key) || (warmed.contains(key) && allHave(key))) {
+    if (unbuildable.containsKey(key) || buildFailed.contains(key) || (warmed.contains(key) && allHave(key))) {
       return true;
     }
     if (building.add(key)) {
@@ -269,7 +276,7 @@ public final class EnginePool implements Explainer {
   /** Builds one program on every live worker, one worker at a time, while the others keep serving batches. */
   private void build(String key, WarmItem item) {
     try {
-      while (!closed && !unbuildable.containsKey(key)) {
+      while (!closed && !unbuildable.containsKey(key) && !buildFailed.contains(key)) {
         if (warmed.contains(key) && allHave(key)) {
           return;
         }
@@ -428,6 +435,7 @@ public final class EnginePool implements Explainer {
       if (r instanceof Explanation e) {
         ranOn.put(e, ran);
         warmed.add(key(batch.get(k)));
+        buildFailed.remove(key(batch.get(k)));
         w.programs.add(key(batch.get(k)));
       }
     }
@@ -539,11 +547,20 @@ public final class EnginePool implements Explainer {
       String key = it.path("modelId").asText() + "|" + text(it, "layer") + "|" + text(it, "method");
       if (it.path("ok").asBoolean()) {
         warmed.add(key);
+        buildFailed.remove(key);
         w.programs.add(key);
       } else if (it.has("reason")) {
-        // The program cannot be built (a layer the model lacks, an op with no gradient): its requests fail with it.
-        unbuildable.put(key, new ExplainException(ExplainException.Reason.valueOf(it.path("reason").asText()),
-            it.path("message").asText().replaceFirst("^" + it.path("reason").asText() + ": ", "")));
+        ExplainException.Reason reason = ExplainException.Reason.valueOf(it.path("reason").asText());
+        String message = it.path("message").asText().replaceFirst("^" + reason + ": ", "");
+        if (PERMANENT.contains(reason)) {
+          // The program cannot be built (a layer the model lacks, an op with no gradient): its requests fail with it.
+          unbuildable.put(key, new ExplainException(reason, message));
+        } else {
+          // A build that may pass next time (a file it could not write, a native fault) must not condemn the model
+          buildFailed.add(key);
+          LOG.warn("engine worker {} could not build {} ({}: {}); the next batch that needs it retries the build",
+              w.name, key, reason, message);
+        }
       }
     }
     double ms = ready.path("msPerImage").asDouble();

@@ -72,14 +72,15 @@ class EngineWorkerFaultIT {
       awaitOutcomes(kafka, config, 6);
 
       Map<String, JsonNode> reviews = reviews(kafka, config);
-      assertThat(reviews.keySet()).containsExactlyInAnyOrder("ok-1", "ok-2", "ok-3", "ok-4");
+      Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters(kafka, config);
+      assertThat(reviews.keySet()).as("reviewed; dead letters: %s", reasons(dead))
+          .containsExactlyInAnyOrder("ok-1", "ok-2", "ok-3", "ok-4");
       for (JsonNode r : reviews.values()) {
         assertThat(r.at("/explainer/device").asText()).isEqualTo("cpu");
         // auto engine: each program runs on ONNX Runtime once its compiled graph verified against Paddle
         assertThat(r.at("/explainer/engine").asText()).isEqualTo("onnxruntime");
         assertThat(r.at("/explainer/engineVersion").asText()).isNotEmpty();
       }
-      Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters(kafka, config);
       assertThat(dead.keySet()).containsExactlyInAnyOrder("halt", "abort");
       for (ConsumerRecord<byte[], byte[]> d : dead.values()) {
         assertThat(DeadLetters.header(d.headers(), DeadLetters.REASON)).isEqualTo("ENGINE_CRASHED");
@@ -253,6 +254,13 @@ class EngineWorkerFaultIT {
       String id = Json.tree(r.value()).at("/event/eventId").asText();
       assertThat(out.put(id, r)).as("one dead letter per event").isNull();
     }
+    return out;
+  }
+
+  private static Map<String, String> reasons(Map<String, ConsumerRecord<byte[], byte[]>> dead) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    dead.forEach((id, d) -> out.put(id, DeadLetters.header(d.headers(), DeadLetters.REASON) + ": "
+        + DeadLetters.header(d.headers(), DeadLetters.MESSAGE)));
     return out;
   }
 
