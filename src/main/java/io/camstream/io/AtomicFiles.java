@@ -32,15 +32,17 @@ public final class AtomicFiles {
   }
 
   private static final ConcurrentHashMap<Path, ReentrantLock> HELD = new ConcurrentHashMap<>();
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private AtomicFiles() {}
 
   /** Writes through a temporary file of its own beside the target, then renames it over the target. */
   public static void write(Path target, Body body) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    // a name no other writer uses (createTempFile would also make the file owner-only, unlike every other file)
+    Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+        + Thread.currentThread().getId() + "-" + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         body.writeTo(out);
       }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -55,6 +55,9 @@ class AtomicFilesTest {
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("inference.pdmodel");
     }
+    // as any file this process creates: readable by the other users a shared cache may have
+    Path plain = Files.write(dir.resolve("plain"), new byte[1]);
+    assertThat(Files.getPosixFilePermissions(target)).isEqualTo(Files.getPosixFilePermissions(plain));
   }
 
   @Test

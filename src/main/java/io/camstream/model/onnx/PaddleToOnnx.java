@@ -32,7 +32,7 @@ public final class PaddleToOnnx {
   /** Opset 17: an opset 18 export exceeded 1e-4 on the detector (see notes); 17 agrees to 6e-5. */
   public static final int OPSET = 17;
   /** Bumped whenever a translation changes, so cached verdicts of older graphs are not reused. */
-  public static final String VERSION = "6";
+  public static final String VERSION = "11";
 
   private final ProgramDesc program;
   private final Map<String, Tensor> params;
@@ -41,6 +41,10 @@ public final class PaddleToOnnx {
   private final Map<String, OpDesc> producers = new HashMap<>();
   private final OnnxGraph g = new OnnxGraph();
   private final Set<String> initialized = new HashSet<>();
+  /** reduce_mean ops over H and W of a conv's result that nothing else reads, with that conv (or conv_grad) op. */
+  private final Map<OpDesc, OpDesc> closedFormMeans = new HashMap<>();
+  /** Casts to float of a greater_than nothing else reads (the threshold seed's mask), with that greater_than. */
+  private final Map<OpDesc, OpDesc> maskCasts = new HashMap<>();
 
   private PaddleToOnnx(ProgramDesc program, Map<String, Tensor> params) {
     this.program = program;
@@ -77,7 +81,13 @@ public final class PaddleToOnnx {
       g.defineExternal(f.getKey(), OnnxGraph.FLOAT);
       g.proto().addInput(valueInfo(f.getKey(), OnnxGraph.FLOAT, f.getValue()));
     }
-    for (OpDesc op : live(ops, fetches)) {
+    List<OpDesc> live = live(ops, fetches);
+    findClosedFormMeans(live, fetches);
+    findMaskCasts(live, fetches);
+    if (!closedFormMeans.isEmpty() || !maskCasts.isEmpty()) {
+      live = live(ops, fetches); // without the convs whose whole result only fed a closed-form mean
+    }
+    for (OpDesc op : live) {
       translate(op);
     }
     for (String f : fetches) {
@@ -96,7 +106,7 @@ public final class PaddleToOnnx {
       OpDesc op = ops.get(i);
       if (Ops.allOutputs(op).stream().anyMatch(needed::contains)) {
         keep[i] = true;
-        needed.addAll(Ops.allInputs(op));
+        needed.addAll(reads(op));
         // a grad op reading an XShape really reads the forward input's shape
         for (String in : Ops.allInputs(op)) {
           if (xshapeOf.containsKey(in)) {
@@ -468,12 +478,28 @@ public final class PaddleToOnnx {
     String indices = g.tmp("maxpool_idx");
     g.node("MaxPool", List.of(x), List.of(g.tmp("maxpool_val"), indices), "kernel_shape", ints(op, "ksize"),
         "strides", ints(op, "strides", 1, 1), "pads", pads(op), "ceil_mode", boolOf(op, "ceil_mode", false) ? 1 : 0);
+    long[] k = ints(op, "ksize");
+    if (k.length == 2 && Arrays.equals(k, ints(op, "strides", 1, 1)) && Arrays.stream(pads(op)).allMatch(v -> v == 0)
+        && !boolOf(op, "ceil_mode", false)) {
+      emit(op, "Identity", "X@GRAD", List.of(windowMaxGrad(shape, indices, gradOut, k)));
+      return;
+    }
     String flat = g.longs(-1);
     String zeros = g.op("ConstantOfShape", g.op("ReduceProd", shape, "keepdims", 1), "value",
         OnnxGraph.tensor(null, OnnxGraph.FLOAT, new long[] {1}, null, new float[] {0f}));
     String scattered = g.op("ScatterElements", List.of(zeros, g.op("Reshape", List.of(indices, flat)),
         g.op("Reshape", List.of(gradOut, flat))), "axis", 0, "reduction", "add");
     emit(op, "Reshape", "X@GRAD", List.of(scattered, shape));
+  }
+
+  /**
+   * Max-pool gradient for windows that do not overlap (stride = window, no padding): each window's output gradient
+   * goes to its arg-max pixel, which MaxUnpool does with the pool's own indices. No index repeats, so nothing needs
+   * adding up; a ScatterElements with add (the general form) runs on one thread and cost a batch-8 classifier
+   * explain 2 ms of its 13.
+   */
+  private String windowMaxGrad(String shape, String indices, String gradOut, long[] k) {
+    return g.op("MaxUnpool", List.of(gradOut, indices, shape), "kernel_shape", k, "strides", k);
   }
 
   // ---- element-wise ---------------------------------------------------------------------------------------
@@ -960,7 +986,185 @@ public final class PaddleToOnnx {
     emit(op, "Slice", "Out", List.of(in(op, "X"), g.longs(starts), g.longs(ends), g.longs(axes), g.longs(steps)));
   }
 
+  /**
+   * Grad-CAM needs only the spatial mean of the target's gradient. Where that gradient is a stride-1 convolution's
+   * output (the explain program writes a conv's input gradient as a conv with the flipped filter) or a conv_grad's
+   * input gradient, the mean has a closed form in the conv's input's row, column and corner sums and the filter, so
+   * the convolution over the whole target (the costliest op of a detector's adjoint) is never run.
+   */
+  private void findClosedFormMeans(List<OpDesc> live, List<String> fetches) {
+    Map<String, Integer> readers = readers(live);
+    for (OpDesc op : live) {
+      if (!op.getType().equals("reduce_mean") || boolOf(op, "reduce_all", false)
+          || !Arrays.equals(ints(op, "dim"), new long[] {2, 3})) {
+        continue;
+      }
+      String x = Ops.in(op, "X");
+      OpDesc conv = producers.get(x);
+      if (conv == null || readers.getOrDefault(x, 0) != 1 || fetches.contains(x)) {
+        continue;
+      }
+      boolean forward = conv.getType().equals("conv2d") || conv.getType().equals("depthwise_conv2d");
+      boolean grad = conv.getType().equals("conv2d_grad") || conv.getType().equals("depthwise_conv2d_grad");
+      if ((forward && x.equals(Ops.out(conv, "Output")) && !has(conv, true, "Bias")
+          && !has(conv, true, "ResidualData")) || (grad && x.equals(Ops.out(conv, "Input@GRAD")))) {
+        Tensor filter = constant(Ops.in(conv, "Filter"));
+        if (filter != null && closedFormFits(conv, filter)) {
+          closedFormMeans.put(op, conv);
+        }
+      }
+    }
+  }
+
+  private static Map<String, Integer> readers(List<OpDesc> live) {
+    Map<String, Integer> readers = new HashMap<>();
+    for (OpDesc op : live) {
+      for (String in : Ops.allInputs(op)) {
+        readers.merge(in, 1, Integer::sum);
+      }
+    }
+    return readers;
+  }
+
+  /**
+   * The threshold seed's float mask, {@code cast(x > t)}, is written {@code relu(sign(x - t))}: the same zeros and
+   * ones (a difference of two floats near t is never subnormal), without a bool tensor, and ONNX Runtime's Cast from
+   * bool runs on one thread (a millisecond on a 640x480 map).
+   */
+  private void findMaskCasts(List<OpDesc> live, List<String> fetches) {
+    Map<String, Integer> readers = readers(live);
+    for (OpDesc op : live) {
+      if (op.getType().equals("cast") && intOf(op, "out_dtype", 5) == 5) {
+        String x = Ops.in(op, "X");
+        OpDesc greater = producers.get(x);
+        if (greater != null && greater.getType().equals("greater_than") && readers.getOrDefault(x, 0) == 1
+            && !fetches.contains(x) && intOf(greater, "axis", -1) == -1) {
+          maskCasts.put(op, greater);
+        }
+      }
+    }
+  }
+
+  /** What an op reads once shortcuts apply: a closed-form mean reads the conv's input, a mask cast the compare's. */
+  private List<String> reads(OpDesc op) {
+    OpDesc greater = maskCasts.get(op);
+    if (greater != null) {
+      return Ops.allInputs(greater);
+    }
+    OpDesc conv = closedFormMeans.get(op);
+    if (conv == null) {
+      return Ops.allInputs(op);
+    }
+    return conv.getType().endsWith("_grad") ? List.of(Ops.in(conv, "Output@GRAD"), Ops.in(conv, "Input"))
+        : List.of(Ops.in(conv, "Input"));
+  }
+
+  /** A parameter, or a transpose2 / flip of one (the explain program's flipped filters), evaluated here. */
+  private Tensor constant(String var) {
+    if (params.containsKey(var)) {
+      return params.get(var);
+    }
+    OpDesc op = producers.get(var);
+    if (op == null || !var.equals(Ops.out(op, "Out"))) {
+      return null;
+    }
+    Tensor x = op.getType().equals("transpose2") || op.getType().equals("flip") ? constant(Ops.in(op, "X")) : null;
+    if (x == null) {
+      return null;
+    }
+    return op.getType().equals("flip") ? Tensors.flip(x, ints(op, "axis")) : Tensors.transpose(x, ints(op, "axis"));
+  }
+
+  private boolean closedFormFits(OpDesc conv, Tensor filter) {
+    if (!Arrays.equals(ints(conv, "strides", 1, 1), new long[] {1, 1})
+        || !strOf(conv, "data_format", "NCHW").matches("NCHW|AnyLayout")
+        || strOf(conv, "padding_algorithm", "EXPLICIT").equals("SAME")) {
+      return false;
+    }
+    long[] w = filter.dims();
+    long groups = intOf(conv, "groups", 1);
+    return w.length == 4 && (groups == 1 || (w[1] == 1 && groups == w[0]));
+  }
+
+  /**
+   * The spatial mean of the conv's result per channel c: {@code 1/area sum_z sum_(ky,kx) M[z,ky,kx,c] S[z,ky,kx]},
+   * where S sums the conv's input plane z over the rows and columns tap (ky, kx) meets inside the result.
+   */
+  private void closedFormMean(OpDesc op, OpDesc conv) {
+    boolean grad = conv.getType().endsWith("_grad");
+    Tensor filter = constant(Ops.in(conv, "Filter"));
+    long[] w = filter.dims();
+    int kh = (int) w[2];
+    int kw = (int) w[3];
+    long[] p = pads(conv);
+    long[] d = ints(conv, "dilations", 1, 1);
+    // conv_grad reads the output gradient [N,O,Ho,Wo] through W[o,c]; a forward conv its input [N,Z,H,W] via K[c,z]
+    String z = grad ? in(conv, "Output@GRAD") : in(conv, "Input");
+    boolean depthwise = w[1] == 1 && intOf(conv, "groups", 1) == w[0] && w[0] > 1;
+    int planes = (int) (depthwise || grad ? w[0] : w[1]);
+    int channels = (int) (depthwise || !grad ? w[0] : w[1]);
+    String[] rows = new String[kh];
+    for (int ky = 0; ky < kh; ky++) {
+      long before = p[0] - ky * d[0];
+      long after = grad ? p[2] - (kh - 1 - ky) * d[0] : (kh - 1 - ky) * d[0] - p[2];
+      rows[ky] = bandSum(z, 2, Math.max(0, before), Math.max(0, after));
+    }
+    List<String> taps = new ArrayList<>();
+    for (int ky = 0; ky < kh; ky++) {
+      for (int kx = 0; kx < kw; kx++) {
+        long before = p[1] - kx * d[1];
+        long after = grad ? p[3] - (kw - 1 - kx) * d[1] : (kw - 1 - kx) * d[1] - p[3];
+        taps.add(bandSum(rows[ky], 3, Math.max(0, before), Math.max(0, after)));
+      }
+    }
+    int k = kh * kw;
+    // [N, planes, 1, KH*KW] -> [N, planes*KH*KW], plane-major like the matrix rows below
+    String s = g.op("Reshape", List.of(g.op("Concat", taps, "axis", 3), g.longs(0, -1)));
+    float[] f = filter.data();
+    String sums;
+    if (depthwise) {
+      // depthwise: channel c reads plane c only, through filter c
+      String perChannel = g.op("Mul", List.of(g.op("Reshape", List.of(s, g.longs(0, channels, k))),
+          g.floats(new long[] {1, channels, k}, f)));
+      sums = g.op("ReduceSum", List.of(perChannel, g.longs(2)), "keepdims", 0);
+    } else {
+      float[] m = new float[planes * k * channels];
+      int inC = (int) w[1];
+      for (int o = 0; o < w[0]; o++) {
+        for (int c = 0; c < inC; c++) {
+          for (int t = 0; t < k; t++) {
+            // W[o,c,t] links plane o to channel c (conv_grad), plane c to channel o (forward conv)
+            int plane = grad ? o : c;
+            int channel = grad ? c : o;
+            m[(plane * k + t) * channels + channel] = f[(o * inC + c) * k + t];
+          }
+        }
+      }
+      sums = g.op("MatMul", List.of(s, g.floats(new long[] {(long) planes * k, channels}, m)));
+    }
+    // area of the result: the conv_grad's input; a forward conv's output, H + pads - d (K - 1)
+    String hw = g.op("Slice", List.of(g.op("Shape", in(conv, "Input")), g.longs(2), g.longs(4)));
+    if (!grad) {
+      hw = g.op("Add", List.of(hw, g.longs(p[0] + p[2] - d[0] * (kh - 1), p[1] + p[3] - d[1] * (kw - 1))));
+    }
+    String area = g.op("Cast", List.of(g.op("ReduceProd", List.of(hw), "keepdims", 0)), "to", OnnxGraph.FLOAT);
+    String mean = g.op("Div", List.of(sums, area));
+    boolean keep = boolOf(op, "keep_dim", false);
+    emit(op, "Reshape", "Out", List.of(mean, keep ? g.longs(0, -1, 1, 1) : g.longs(0, -1)));
+  }
+
+  /** Sum over {@code axis} of all but the first {@code skipStart} and last {@code skipEnd} entries, kept as size 1. */
+  private String bandSum(String x, int axis, long skipStart, long skipEnd) {
+    String band = skipStart == 0 && skipEnd == 0 ? x : g.op("Slice", List.of(x, g.longs(skipStart),
+        g.longs(skipEnd == 0 ? Long.MAX_VALUE : -skipEnd), g.longs(axis)));
+    return g.op("ReduceSum", List.of(band, g.longs(axis)), "keepdims", 1);
+  }
+
   private void reduce(OpDesc op) {
+    if (closedFormMeans.containsKey(op)) {
+      closedFormMean(op, closedFormMeans.get(op));
+      return;
+    }
     boolean all = boolOf(op, "reduce_all", false);
     long[] axes = ints(op, "dim");
     int keep = boolOf(op, "keep_dim", false) ? 1 : 0;
@@ -977,6 +1181,11 @@ public final class PaddleToOnnx {
   }
 
   private void cast(OpDesc op) {
+    OpDesc greater = maskCasts.get(op);
+    if (greater != null) {
+      out(op, "Out", g.op("Relu", g.op("Sign", g.op("Sub", List.of(in(greater, "X"), in(greater, "Y"))))));
+      return;
+    }
     int to = switch ((int) intOf(op, "out_dtype", 5)) {
       case 0 -> OnnxGraph.BOOL;
       case 2 -> OnnxGraph.INT32;
