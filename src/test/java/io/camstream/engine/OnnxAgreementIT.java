@@ -62,10 +62,13 @@ class OnnxAgreementIT {
       float[] a = p.grid().values();
       float[] b = o.grid().values();
       assertThat(b.length).isEqualTo(a.length);
+      System.out.printf("agreement %s %s %-10s %s%n", model, layer, method,
+          Arrays.equals(a, b) ? "identical" : String.format("r = %.7f", CamMath.pearson(a, b)));
       if (!Arrays.equals(a, b)) {
-        // Grad-CAM++ divides by 2g^2 + sum(A) g^3 + 1e-6 per pixel: where g is tiny, float-level gradient
-        // differences (the engines' gradients themselves correlate at r > 0.9999999) are amplified; it reaches
-        // r = 0.9997-0.9998 on three of the six cases, every other method r >= 0.9999 (docs/engine.md)
+        // Grad-CAM++ divides by 2g^2 + sum(A) g^3 + 1e-6 per pixel, which has a pole where a channel's activations
+        // sum negative: float-level gradient differences (the engines' gradients correlate at r > 0.9999999) are
+        // amplified; r = 0.9997-0.9998 on three of the six cases, no worse than Paddle against itself under the same
+        // rounding noise (GradCamPlusPlusConditioningIT); every other method r >= 0.9999 (docs/engine.md)
         double min = method.equals("gradcampp") ? 0.999 : 0.9999;
         assertThat(CamMath.pearson(a, b)).as("%s %s %s", model, layer, method).isGreaterThanOrEqualTo(min);
       }
