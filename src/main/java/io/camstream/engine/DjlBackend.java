@@ -79,7 +79,7 @@ abstract class DjlBackend implements Backend {
           for (int i = 0; i < out.size(); i++) {
             NDArray a = out.get(i);
             result.put(i < fetches.size() ? fetches.get(i) : a.getName(), new Blob(a.getShape().getShape(),
-                a.toFloatArray()));
+                floats(a)));
           }
         } finally {
           out.close();
@@ -94,5 +94,23 @@ abstract class DjlBackend implements Backend {
     public void close() {
       predictor.close();
     }
+  }
+
+  /**
+   * An output's values. DJL's {@code toFloatArray} on an ONNX Runtime tensor copies twice (native to a new
+   * ByteBuffer, then to the array); ORT's own {@code getFloatBuffer} copies once into a heap buffer whose array is
+   * the result: a 7.4 MB detector activation is a millisecond or two cheaper per explanation.
+   */
+  static float[] floats(NDArray a) {
+    if (a instanceof ai.djl.onnxruntime.engine.OrtNDArray o && a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+      java.nio.FloatBuffer fb = o.getTensor().getFloatBuffer();
+      if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0 && fb.array().length == fb.remaining()) {
+        return fb.array();
+      }
+      float[] out = new float[fb.remaining()];
+      fb.get(out);
+      return out;
+    }
+    return a.toFloatArray();
   }
 }

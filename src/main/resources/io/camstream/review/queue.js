@@ -22,6 +22,12 @@
     s.value = want;
   }
 
+  // Pages the reviewer has opened with "Show more": a live update reloads them all, from the newest.
+  let pages = 1;
+  const more = document.getElementById("more");
+  more.addEventListener("click", () => { pages++; load(); });
+  const limit = params.get("limit");
+
   let loading = false, again = false;
   async function load() {
     if (loading) { again = true; return; }
@@ -29,9 +35,17 @@
     try {
       const q = new URLSearchParams();
       names.forEach(n => { const v = select(n).value || params.get(n); if (v) q.set(n, v); });
-      const data = await cs.get("/api/reviews?" + q);
+      if (limit) q.set("limit", limit);
+      let data = await cs.get("/api/reviews?" + q);
       ["lines", "models", "classes", "reasons"].forEach((k, i) => fill(names[i], data.facets[k]));
-      render(data.items);
+      const items = data.items.slice();
+      for (let page = 1; page < pages && data.nextCursor; page++) {
+        q.set("cursor", data.nextCursor);
+        data = await cs.get("/api/reviews?" + q);
+        items.push(...data.items);
+      }
+      render(items, data.open);
+      more.hidden = !data.nextCursor;
       document.getElementById("error").hidden = true;
     } catch (e) {
       const box = document.getElementById("error");
@@ -46,9 +60,9 @@
   }
 
   let shown = null;
-  function render(items) {
+  function render(items, open) {
     // unchanged data keeps the rows as they are, so a row does not vanish under the reviewer's pointer
-    const key = JSON.stringify(items);
+    const key = JSON.stringify(items) + "/" + open;
     if (key === shown) return;
     shown = key;
     const rows = document.getElementById("rows");
@@ -70,7 +84,8 @@
       tr.addEventListener("keydown", ev => { if (ev.key === "Enter") open(); });
       return tr;
     }));
-    document.getElementById("count").textContent = "(" + items.length + ")";
+    // the open count is over every filter; the rows are the filtered pages loaded so far
+    document.getElementById("count").textContent = "(" + items.length + " shown, " + open + " open)";
     document.getElementById("empty").hidden = items.length > 0;
   }
 

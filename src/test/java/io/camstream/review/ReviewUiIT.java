@@ -167,6 +167,31 @@ class ReviewUiIT {
         assertThat(browser.findElement(By.cssSelector(".card .cap")).getText())
             .contains("scratch", "line-7", "1 review ·", "100% outside ROI");
         Files.write(Path.of("/tmp/review-atlas.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+        // a queue longer than a page: "Show more" follows the cursor until every open review is listed
+        List<ProducerRecord<byte[], byte[]>> more = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          String id = eventId + "-p" + i;
+          more.add(new ProducerRecord<>(config.topics().reviews(), bytes(id), bytes(Reviews.review(id)
+              .line("line-7").model("resnet-defects", "3").size(W, H).prediction(2, "scratch", 0.42)
+              .reasons("low-confidence").at(Instant.now().minusSeconds(30 - i))
+              .files(image.toUri().toString(), overlay.toUri().toString(), heat.toUri().toString()).json())));
+        }
+        kafka.produce(more);
+        browser.get(base + "/?limit=2");
+        By rows = By.cssSelector("tr.item");
+        wait.until(dr -> dr.findElements(rows).size() == 2 && dr.findElement(By.id("count")).getText()
+            .equals("(2 shown, 5 open)"));
+        // newest first, across the pages
+        List<String> expected = List.of(eventId + "-p4", eventId + "-p3", eventId + "-p2", eventId + "-p1",
+            eventId + "-p0");
+        browser.findElement(By.id("more")).click();
+        wait.until(dr -> dr.findElements(rows).size() == 4);
+        browser.findElement(By.id("more")).click();
+        wait.until(dr -> dr.findElements(rows).size() == 5 && !dr.findElement(By.id("more")).isDisplayed());
+        assertThat(browser.findElements(rows)).extracting(e -> e.getAttribute("data-event-id"))
+            .containsExactlyElementsOf(expected);
+        assertThat(browser.findElement(By.id("count")).getText()).isEqualTo("(5 shown, 5 open)");
       } finally {
         browser.quit();
       }
