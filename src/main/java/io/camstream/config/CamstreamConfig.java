@@ -179,6 +179,10 @@ public final class CamstreamConfig extends AbstractConfig {
       + "(e.g. X-Forwarded-User); empty: off. Trusted only from review.proxy.addresses.";
   public static final String REVIEW_PROXY_ADDRESSES_CONFIG = "review.proxy.addresses";
   private static final String REVIEW_PROXY_ADDRESSES_DOC = "Client IP addresses of the SSO proxy.";
+  public static final String REVIEW_SESSION_SECRET_FILE_CONFIG = "review.session.secret.file";
+  private static final String REVIEW_SESSION_SECRET_FILE_DOC = "File whose content (16 bytes or more, e.g. a mounted "
+      + "Kubernetes secret) signs the review UI's session cookies, so logins survive restarts and hold across "
+      + "replicas; empty: token mode derives the key from review.token, accounts mode draws one per process.";
   public static final String REVIEW_SESSION_HOURS_CONFIG = "review.session.hours";
   private static final String REVIEW_SESSION_HOURS_DOC = "Lifetime of a review UI login (session cookie).";
   public static final String REVIEW_AUTH_FAILURES_PER_MINUTE_CONFIG = "review.auth.failures.per.minute";
@@ -283,6 +287,7 @@ public final class CamstreamConfig extends AbstractConfig {
       .define(REVIEW_PROXY_IDENTITY_HEADER_CONFIG, Type.STRING, "", Importance.MEDIUM,
           REVIEW_PROXY_IDENTITY_HEADER_DOC)
       .define(REVIEW_PROXY_ADDRESSES_CONFIG, Type.LIST, List.of(), Importance.MEDIUM, REVIEW_PROXY_ADDRESSES_DOC)
+      .define(REVIEW_SESSION_SECRET_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, REVIEW_SESSION_SECRET_FILE_DOC)
       .define(REVIEW_SESSION_HOURS_CONFIG, Type.LONG, 12L, ConfigDef.Range.between(1, 24 * 30), Importance.LOW,
           REVIEW_SESSION_HOURS_DOC)
       .define(REVIEW_AUTH_FAILURES_PER_MINUTE_CONFIG, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.LOW,

@@ -16,13 +16,14 @@ import java.util.List;
  * @param proxyHeader SSO proxy identity header, empty when off
  * @param proxyAddresses the only client addresses whose proxy header is trusted
  * @param sessionTtl how long a login lasts
+ * @param sessionSecretFile the key of the session cookies, shared by replicas, or null
  * @param authFailuresPerMinute failed logins or credential checks per client address and minute before 429
  * @param keystore PKCS12/JKS keystore to serve HTTPS with, or null for plain HTTP
  * @param keystorePassword its password
  */
 public record WebSettings(int maxConnections, Duration idleTimeout, Duration liveDebounce, int maxLiveStreams,
     Path accountsFile, String proxyHeader, List<String> proxyAddresses, Duration sessionTtl,
-    int authFailuresPerMinute, Path keystore, String keystorePassword) {
+    Path sessionSecretFile, int authFailuresPerMinute, Path keystore, String keystorePassword) {
 
   public WebSettings {
     proxyAddresses = List.copyOf(proxyAddresses);
@@ -31,13 +32,14 @@ public record WebSettings(int maxConnections, Duration idleTimeout, Duration liv
   /** Defaults: 1024 connections, 30 s idle, 1 s debounce, 256 streams, token mode, 12 h sessions, 10 failures. */
   public static WebSettings defaults() {
     return new WebSettings(1024, Duration.ofSeconds(30), Duration.ofSeconds(1), 256, null, "", List.of(),
-        Duration.ofHours(12), 10, null, "");
+        Duration.ofHours(12), null, 10, null, "");
   }
 
   /** The settings of a camstream config. */
   public static WebSettings from(CamstreamConfig c) {
     String accounts = c.getString(CamstreamConfig.REVIEW_ACCOUNTS_FILE_CONFIG);
     String keystore = c.getString(CamstreamConfig.REVIEW_TLS_KEYSTORE_CONFIG);
+    String secret = c.getString(CamstreamConfig.REVIEW_SESSION_SECRET_FILE_CONFIG);
     var password = c.getPassword(CamstreamConfig.REVIEW_TLS_KEYSTORE_PASSWORD_CONFIG);
     return new WebSettings(c.getInt(CamstreamConfig.REVIEW_MAX_CONNECTIONS_CONFIG),
         Duration.ofMillis(c.getLong(CamstreamConfig.REVIEW_IDLE_TIMEOUT_MS_CONFIG)),
@@ -46,6 +48,7 @@ public record WebSettings(int maxConnections, Duration idleTimeout, Duration liv
         c.getString(CamstreamConfig.REVIEW_PROXY_IDENTITY_HEADER_CONFIG),
         c.getList(CamstreamConfig.REVIEW_PROXY_ADDRESSES_CONFIG),
         Duration.ofHours(c.getLong(CamstreamConfig.REVIEW_SESSION_HOURS_CONFIG)),
+        secret.isBlank() ? null : Path.of(secret.strip()),
         c.getInt(CamstreamConfig.REVIEW_AUTH_FAILURES_PER_MINUTE_CONFIG),
         keystore.isBlank() ? null : Path.of(keystore.strip()), password == null ? "" : password.value());
   }
@@ -53,6 +56,6 @@ public record WebSettings(int maxConnections, Duration idleTimeout, Duration liv
   /** A copy with another accounts file (tests, the demo). */
   public WebSettings withAccounts(Path file) {
     return new WebSettings(maxConnections, idleTimeout, liveDebounce, maxLiveStreams, file, proxyHeader,
-        proxyAddresses, sessionTtl, authFailuresPerMinute, keystore, keystorePassword);
+        proxyAddresses, sessionTtl, sessionSecretFile, authFailuresPerMinute, keystore, keystorePassword);
   }
 }

@@ -40,12 +40,14 @@ public final class Authenticator {
 
   /** What the authenticator needs from the configuration. */
   public record Settings(String token, Path accountsFile, String proxyHeader, List<String> proxyAddresses,
-      Duration sessionTtl) {
+      Duration sessionTtl, Path sessionSecretFile) {
     public Settings {
       proxyAddresses = List.copyOf(proxyAddresses);
       proxyHeader = proxyHeader == null ? "" : proxyHeader.strip();
     }
   }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Authenticator.class);
 
   private final String token;
   private final Accounts accounts;
@@ -79,8 +81,34 @@ public final class Authenticator {
     this.proxyAddresses = Set.copyOf(s.proxyAddresses());
     this.sessionTtl = s.sessionTtl();
     this.clock = clock;
-    this.sessionKey = token != null ? hmac(token.getBytes(StandardCharsets.UTF_8), "camstream-review-session-v2")
-        : random(32);
+    this.sessionKey = sessionKey(s, token);
+  }
+
+  /**
+   * The session cookies' key: from the secret file when one is set (replicas and restarts share it), else from the
+   * demo token, else drawn for this process (accounts mode: a restart logs reviewers out, replicas do not share).
+   */
+  private static byte[] sessionKey(Settings s, String token) {
+    if (s.sessionSecretFile() != null) {
+      byte[] secret;
+      try {
+        secret = java.nio.file.Files.readAllBytes(s.sessionSecretFile());
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read review.session.secret.file " + s.sessionSecretFile() + ": "
+            + e.getMessage(), e);
+      }
+      if (new String(secret, StandardCharsets.UTF_8).strip().length() < 16) {
+        throw new IllegalArgumentException("review.session.secret.file " + s.sessionSecretFile()
+            + " holds fewer than 16 characters: too guessable to sign logins with");
+      }
+      return hmac(secret, "camstream-review-session-v2");
+    }
+    if (token != null) {
+      return hmac(token.getBytes(StandardCharsets.UTF_8), "camstream-review-session-v2");
+    }
+    LOG.warn("review.session.secret.file is not set: logins last until this process stops and do not carry over "
+        + "to other replicas");
+    return random(32);
   }
 
   /** True when reviewers log in with a name and their own secret. */

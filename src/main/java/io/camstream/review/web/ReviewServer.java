@@ -67,7 +67,7 @@ public final class ReviewServer implements AutoCloseable {
       DecisionService decisions, ReviewFeed feed) {
     WebSettings web = settings.web();
     Authenticator auth = new Authenticator(new Authenticator.Settings(settings.token(), web.accountsFile(),
-        web.proxyHeader(), web.proxyAddresses(), web.sessionTtl()), Clock.systemUTC());
+        web.proxyHeader(), web.proxyAddresses(), web.sessionTtl(), web.sessionSecretFile()), Clock.systemUTC());
     FailureLimiter limiter = new FailureLimiter(web.authFailuresPerMinute(), Duration.ofMinutes(1),
         Clock.systemUTC());
     Files files = new Files(settings.artifactsDir(), settings.imageRoots());

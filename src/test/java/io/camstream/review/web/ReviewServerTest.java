@@ -78,7 +78,7 @@ class ReviewServerTest {
     WebSettings web = WebSettings.defaults();
     // the first server is in token mode, with a failure limit the refusal checks below stay under
     web = new WebSettings(web.maxConnections(), web.idleTimeout(), java.time.Duration.ofMillis(100),
-        web.maxLiveStreams(), null, "", List.of(), web.sessionTtl(), 30, null, "");
+        web.maxLiveStreams(), null, "", List.of(), web.sessionTtl(), null, 30, null, "");
     settings = new ReviewSettings("reviews", "decisions", artifacts, List.of(images), 0, TOKEN, web);
     AttentionSettings attention = AttentionSettings.defaults("alerts");
     ReviewFeed feed = new ReviewFeed();
@@ -495,13 +495,13 @@ class ReviewServerTest {
     server.close();
     server = new ReviewServer(settings.withWeb(new WebSettings(w.maxConnections(), w.idleTimeout(),
         w.liveDebounce(), w.maxLiveStreams(), accountsFile, "X-Forwarded-User", List.of("10.9.9.9"),
-        w.sessionTtl(), w.authFailuresPerMinute(), null, "")), attention, queries, decisions, feed);
+        w.sessionTtl(), null, w.authFailuresPerMinute(), null, "")), attention, queries, decisions, feed);
     // this client (127.0.0.1) is not the proxy: its header is ignored
     assertThat(get("/api/whoami", "X-Forwarded-User", "ana").statusCode()).isEqualTo(401);
     server.close();
     server = new ReviewServer(settings.withWeb(new WebSettings(w.maxConnections(), w.idleTimeout(),
         w.liveDebounce(), w.maxLiveStreams(), accountsFile, "X-Forwarded-User", List.of("127.0.0.1"),
-        w.sessionTtl(), w.authFailuresPerMinute(), null, "")), attention, queries, decisions, feed);
+        w.sessionTtl(), null, w.authFailuresPerMinute(), null, "")), attention, queries, decisions, feed);
     JsonNode who = json(get("/api/whoami", "X-Forwarded-User", "carol"));
     assertThat(who.get("name").asText()).isEqualTo("carol");
     assertThat(who.get("source").asText()).isEqualTo("proxy");
@@ -566,7 +566,7 @@ class ReviewServerTest {
     WebSettings w = settings.web();
     server.close();
     server = new ReviewServer(settings.withWeb(new WebSettings(w.maxConnections(), w.idleTimeout(),
-        w.liveDebounce(), w.maxLiveStreams(), null, "", List.of(), w.sessionTtl(), w.authFailuresPerMinute(),
+        w.liveDebounce(), w.maxLiveStreams(), null, "", List.of(), w.sessionTtl(), null, w.authFailuresPerMinute(),
         keystore, "changeit")), attention, queries, decisions, feed);
     assertThat(server.tcpNoDelay()).isTrue();
     // the test trusts the throwaway certificate it just made
