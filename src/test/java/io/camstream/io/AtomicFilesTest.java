@@ -88,15 +88,8 @@ class AtomicFilesTest {
 
   @Test
   void anotherProcessHoldingTheFolderMakesThisOneWait(@TempDir Path dir) throws Exception {
-    Path held = dir.resolve("held");
     Path done = dir.resolve("done");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        ChildClasspath.get(), Holder.class.getName(), dir.toString(), "1500").inheritIO().start();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(held) && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
-    assertThat(held).as("child holds the folder").exists();
+    Process child = holder(dir, 1500);
     String seen = AtomicFiles.holding(dir, () -> Files.exists(done) ? Files.readString(done) : "not yet");
     assertThat(seen).as("the child's work was finished before this process got the folder").isEqualTo("done");
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -105,16 +98,21 @@ class AtomicFilesTest {
 
   @Test
   void aKilledHolderLeavesTheFolderFree(@TempDir Path dir) throws Exception {
-    Path held = dir.resolve("held");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        ChildClasspath.get(), Holder.class.getName(), dir.toString(), "600000").inheritIO().start();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(held) && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
-    assertThat(held).exists();
+    Process child = holder(dir, 600_000);
     child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     assertThat(AtomicFiles.holding(dir, () -> "free")).isEqualTo("free");
+  }
+
+  /** A child JVM that holds {@code dir} for {@code ms}, returned once it has it. */
+  private static Process holder(Path dir, long ms) throws Exception {
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        ChildClasspath.get(), Holder.class.getName(), dir.toString(), Long.toString(ms)).inheritIO().start();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(dir.resolve("held")) && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertThat(dir.resolve("held")).as("child holds the folder").exists();
+    return child;
   }
 
   /** Holds the folder for a while, marking when it has it and when its work is done. */

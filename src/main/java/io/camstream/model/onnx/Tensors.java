@@ -16,17 +16,13 @@ final class Tensors {
       out[i] = in[(int) perm[i]];
     }
     long[] inStrides = strides(in);
-    float[] src = x.data();
-    float[] dst = new float[src.length];
-    int[] idx = new int[rank];
-    for (int flat = 0; flat < dst.length; flat++) {
+    float[] dst = gather(x.data(), out, idx -> {
       long from = 0;
       for (int i = 0; i < rank; i++) {
         from += idx[i] * inStrides[(int) perm[i]];
       }
-      dst[flat] = src[(int) from];
-      next(idx, out);
-    }
+      return from;
+    });
     return new Tensor(x.name() + "@T", out, dst);
   }
 
@@ -39,18 +35,25 @@ final class Tensors {
       flipped[(int) (a < 0 ? a + rank : a)] = true;
     }
     long[] strides = strides(dims);
-    float[] src = x.data();
-    float[] dst = new float[src.length];
-    int[] idx = new int[rank];
-    for (int flat = 0; flat < dst.length; flat++) {
+    float[] dst = gather(x.data(), dims, idx -> {
       long from = 0;
       for (int i = 0; i < rank; i++) {
         from += (flipped[i] ? dims[i] - 1 - idx[i] : idx[i]) * strides[i];
       }
-      dst[flat] = src[(int) from];
-      next(idx, dims);
-    }
+      return from;
+    });
     return new Tensor(x.name() + "@F", dims.clone(), dst);
+  }
+
+  /** {@code out[i] = src[from(index of i)]} over every row-major index of {@code outDims}. */
+  private static float[] gather(float[] src, long[] outDims, java.util.function.ToLongFunction<int[]> from) {
+    float[] dst = new float[src.length];
+    int[] idx = new int[outDims.length];
+    for (int flat = 0; flat < dst.length; flat++) {
+      dst[flat] = src[(int) from.applyAsLong(idx)];
+      next(idx, outDims);
+    }
+    return dst;
   }
 
   private static long[] strides(long[] dims) {
