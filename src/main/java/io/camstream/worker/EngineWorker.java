@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Test-only faults, honoured only with {@code -Dcamstream.worker.faults=enabled}: {@code
  * camstream.worker.fault.halt.sha256} makes the process {@code Runtime.halt(134)} when a batch holds that image;
  * {@code camstream.worker.fault.abort.sha256} feeds a tensor the engine rejects (a real native abort); {@code
- * camstream.worker.fault.delay.ms} sleeps before each batch (widens the window for kill tests).
+ * camstream.worker.fault.delay.ms} sleeps before each batch (widens the window for kill tests); {@code
+ * camstream.worker.fault.warmup.fail=true} reports every warm-up build as failed (ENGINE_FAILED) without building.
  */
 public final class EngineWorker {
 
@@ -129,6 +130,11 @@ public final class EngineWorker {
       String layer = it.path("layer").isNull() ? null : it.path("layer").asText(null);
       String method = it.path("method").isNull() ? null : it.path("method").asText(null);
       try {
+        if ("enabled".equals(System.getProperty(FAULTS))
+            && Boolean.getBoolean("camstream.worker.fault.warmup.fail")) {
+          throw new ExplainException(ExplainException.Reason.ENGINE_FAILED, "camstream test fault: warm-up build "
+              + "failed");
+        }
         explainer.explain(new ExplainInput(model, image, "warm-up", layer, method, null, null, null, true));
         // second run: the first includes program loading and predictor creation
         long t1 = System.nanoTime();

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EngineWorkerFaultIT {
 
   private static final String[] FAULT_PROPERTIES = {"camstream.worker.faults",
-      "camstream.worker.fault.halt.sha256", "camstream.worker.fault.abort.sha256", "camstream.worker.fault.delay.ms"};
+      "camstream.worker.fault.halt.sha256", "camstream.worker.fault.abort.sha256", "camstream.worker.fault.delay.ms",
+      "camstream.worker.fault.warmup.fail"};
 
   @AfterEach
   void clearFaults() {
@@ -124,6 +125,26 @@ class EngineWorkerFaultIT {
       assertThat(pool.buildsInBatch()).as("batches that built a program inside").isZero();
       assertThat(pool.restarts()).isZero();
       assertThat(role.state()).isEqualTo("RUNNING");
+    }
+  }
+
+  @Test
+  void aWarmUpBuildThatFailsIsRetriedByTheRequestsNotHeldAgainstTheModel(KafkaFixture kafka) throws Exception {
+    // Every worker's start-up build fails as a full program cache or a passing native fault would make it fail:
+    // the requests still get built programs (inside their batch) and are reviewed, none is dead-lettered.
+    System.setProperty("camstream.worker.faults", "enabled");
+    System.setProperty("camstream.worker.fault.warmup.fail", "true");
+    CamstreamConfig config = config(kafka, 1, 2, 30_000);
+    try (RunningRole role = new ExplainerRole().start(new RoleContext(config, new SimpleMeterRegistry()))) {
+      EnginePool pool = (EnginePool) ((RunningExplainer) role).explainer();
+      kafka.produce(List.of(request(config, "ok-1", "textline_en_0.png"), request(config, "ok-2",
+          "doc_synthetic_en.png")));
+      awaitOutcomes(kafka, config, 2);
+      Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters(kafka, config);
+      assertThat(reviews(kafka, config).keySet()).as("reviewed; dead letters: %s", reasons(dead))
+          .containsExactlyInAnyOrder("ok-1", "ok-2");
+      assertThat(pool.buildsInBatch()).as("batches that built their program inside").isPositive();
+      assertThat(pool.restarts()).isZero();
     }
   }
 
