@@ -43,6 +43,11 @@ public final class PolicyCommand implements Runnable {
     return config;
   }
 
+  /** The broker config for a command on {@code scope}; null, having said why, when either is bad. */
+  static CamstreamConfig brokerFor(String scope, ConfigOptions options, PrintWriter err) {
+    return badScope(scope, err) ? null : broker(options, err);
+  }
+
   static boolean badScope(String scope, PrintWriter err) {
     if (PolicyKeys.valid(scope)) {
       return false;
@@ -98,10 +103,7 @@ public final class PolicyCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
-      if (badScope(scope, err)) {
-        return 2;
-      }
-      CamstreamConfig config = broker(configOptions, err);
+      CamstreamConfig config = brokerFor(scope, configOptions, err);
       if (config == null) {
         return 2;
       }
@@ -158,10 +160,7 @@ public final class PolicyCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
-      if (badScope(scope, err)) {
-        return 2;
-      }
-      CamstreamConfig config = broker(configOptions, err);
+      CamstreamConfig config = brokerFor(scope, configOptions, err);
       if (config == null) {
         return 2;
       }

@@ -29,6 +29,15 @@ public interface Explainer extends AutoCloseable {
     return out;
   }
 
+  /** The one result of a one-input {@link #explainAll}: its explanation, or its failure thrown. */
+  static Explanation single(List<Object> results) throws ExplainException {
+    Object r = results.get(0);
+    if (r instanceof ExplainException e) {
+      throw e;
+    }
+    return (Explanation) r;
+  }
+
   /**
    * The engine that runs the batches, as review records name it ({@code paddle}, {@code onnxruntime}) when an
    * explanation does not say; null when not known.

@@ -313,11 +313,7 @@ public final class EnginePool implements Explainer {
 
   @Override
   public Explanation explain(ExplainInput input) throws ExplainException {
-    Object r = explainAll(List.of(input)).get(0);
-    if (r instanceof ExplainException e) {
-      throw e;
-    }
-    return (Explanation) r;
+    return Explainer.single(explainAll(List.of(input)));
   }
 
   @Override

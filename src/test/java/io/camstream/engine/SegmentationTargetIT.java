@@ -6,12 +6,9 @@ import io.camstream.explain.ExplainInput;
 import io.camstream.explain.Explanation;
 import io.camstream.model.ModelSpec;
 import io.camstream.model.ProgramWriter;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,36 +51,13 @@ class SegmentationTargetIT {
   }
 
   private static byte[] png(int[]... squares) throws Exception {
-    BufferedImage img = new BufferedImage(S, S, BufferedImage.TYPE_3BYTE_BGR);
-    for (int[] q : squares) {
-      for (int y = q[1]; y < q[1] + q[3]; y++) {
-        for (int x = q[0]; x < q[0] + q[2]; x++) {
-          img.setRGB(x, y, 0xffffff);
-        }
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
+    return Squares.png(S, S, squares);
   }
 
   /** Share of the grid's heat inside {x, y, w, h} grown by {@code margin} pixels (the 3x3 conv's reach). */
   private static double shareInside(Explanation e, int[] box, int margin) {
-    Explanation.Grid g = e.grid();
-    assertThat(g.width()).isEqualTo(S);
-    double in = 0;
-    double all = 0;
-    for (int y = 0; y < g.height(); y++) {
-      for (int x = 0; x < g.width(); x++) {
-        double v = g.values()[y * g.width() + x];
-        all += v;
-        if (x >= box[0] - margin && x < box[0] + box[2] + margin && y >= box[1] - margin
-            && y < box[1] + box[3] + margin) {
-          in += v;
-        }
-      }
-    }
-    return in / all;
+    assertThat(e.grid().width()).isEqualTo(S);
+    return Squares.shareInside(e, box, margin);
   }
 
   @Test

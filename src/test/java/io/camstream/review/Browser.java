@@ -20,6 +20,16 @@ final class Browser {
 
   private Browser() {}
 
+  /** A review role's config for a browser test: token login, any free port, its own artifact and image folders. */
+  static io.camstream.config.CamstreamConfig reviewConfig(io.camstream.kafka.KafkaFixture kafka, Path artifacts,
+      Path images, String token) {
+    return kafka.config(java.util.Map.of(
+        io.camstream.config.CamstreamConfig.ARTIFACTS_DIR_CONFIG, artifacts.toString(),
+        io.camstream.config.CamstreamConfig.IMAGE_FILE_ROOTS_CONFIG, images.toString(),
+        io.camstream.config.CamstreamConfig.REVIEW_PORT_CONFIG, 0,
+        io.camstream.config.CamstreamConfig.REVIEW_TOKEN_CONFIG, token));
+  }
+
   static ChromeDriver start(Path profile) {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present) {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -46,11 +45,7 @@ class ReviewBoxesUiIT {
   void aDetectionReviewShowsItsExplainedBoxes(KafkaFixture kafka) throws Exception {
     Path artifacts = Files.createDirectories(tmp.resolve("artifacts"));
     Path images = Files.createDirectories(tmp.resolve("images"));
-    CamstreamConfig config = kafka.config(Map.of(
-        CamstreamConfig.ARTIFACTS_DIR_CONFIG, artifacts.toString(),
-        CamstreamConfig.IMAGE_FILE_ROOTS_CONFIG, images.toString(),
-        CamstreamConfig.REVIEW_PORT_CONFIG, 0,
-        CamstreamConfig.REVIEW_TOKEN_CONFIG, TOKEN));
+    CamstreamConfig config = Browser.reviewConfig(kafka, artifacts, images, TOKEN);
     String eventId = KafkaFixture.unique("det");
     Path image = png(images.resolve(eventId + ".png"));
     Path heat = png(artifacts.resolve(eventId + ".heatmap.png"));

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,11 +56,7 @@ class ReviewUiIT {
   void reviewerSeesTheReviewDecidesAndTheDecisionReachesTheTopic(KafkaFixture kafka) throws Exception {
     Path artifacts = Files.createDirectories(tmp.resolve("artifacts"));
     Path images = Files.createDirectories(tmp.resolve("images"));
-    CamstreamConfig config = kafka.config(Map.of(
-        CamstreamConfig.ARTIFACTS_DIR_CONFIG, artifacts.toString(),
-        CamstreamConfig.IMAGE_FILE_ROOTS_CONFIG, images.toString(),
-        CamstreamConfig.REVIEW_PORT_CONFIG, 0,
-        CamstreamConfig.REVIEW_TOKEN_CONFIG, TOKEN));
+    CamstreamConfig config = Browser.reviewConfig(kafka, artifacts, images, TOKEN);
     String eventId = KafkaFixture.unique("evt");
     Path image = write(images.resolve(eventId + ".png"), original());
     Path heat = write(artifacts.resolve(eventId + "-heatmap.png"), heatmap());
