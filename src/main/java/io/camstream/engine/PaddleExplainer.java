@@ -150,9 +150,10 @@ public final class PaddleExplainer implements Explainer {
     }
   }
 
-  private Job prepare(int index, ExplainInput in) throws ExplainException {
-    ModelRuntime rt = runtime(in.modelId());
+  private Job prepare(int index, ExplainInput given) throws ExplainException {
+    ModelRuntime rt = runtime(given.modelId());
     ModelSpec spec = rt.spec();
+    ExplainInput in = forTask(given, spec, rt.graph().dims(rt.target()));
     String layer = in.layer() != null ? in.layer() : rt.defaultLayer();
     String methodName = in.method() != null ? in.method() : spec.method() != null ? spec.method() : CamMethods.DEFAULT;
     CamMethod method;
@@ -184,6 +185,31 @@ public final class PaddleExplainer implements Explainer {
     }
     Preprocessor.Prepared p = rt.preprocessor().prepare(image);
     return new Job(index, in, rt, layer, method, image, p, (System.nanoTime() - t0) / 1e6);
+  }
+
+  /**
+   * A target as an inspection line reports it (the event's box and its class, or the predicted class), read the
+   * way this model's task explains it: a detector explains the reported box as that detection; a segmentation
+   * model (several class maps) explains a class as that class's segment; a single-map dense model has no class to
+   * choose, so a box's class adds nothing. Everything else passes unchanged and is checked as given.
+   */
+  static ExplainInput forTask(ExplainInput in, ModelSpec spec, long[] targetDims) {
+    boolean plain = in.segmentClass() == null && in.threshold() == null && in.detection() == null;
+    if (!plain) {
+      return in;
+    }
+    if (spec.task() == ModelSpec.Task.DETECTION && in.box() != null) {
+      return new ExplainInput(in.modelId(), in.imageBytes(), in.imageName(), in.layer(), in.method(),
+          in.classIndex(), null, null, in.withOverlay(), null, in.box());
+    }
+    if (spec.task() == ModelSpec.Task.DENSE && in.classIndex() != null && targetDims.length == 4) {
+      boolean classes = targetDims[1] > 1;
+      if (classes || in.box() != null) {
+        return new ExplainInput(in.modelId(), in.imageBytes(), in.imageName(), in.layer(), in.method(), null,
+            in.box(), null, in.withOverlay(), classes ? in.classIndex() : null, null);
+      }
+    }
+    return in;
   }
 
   private static void checkTarget(ModelSpec spec, ExplainInput in, ModelRuntime rt) throws ExplainException {

@@ -136,6 +136,13 @@ class DetectionTargetIT {
       assertThat(shareInside(best, object, 1)).isGreaterThan(0.8);
       assertThat(shareInside(best, other, 1)).isLessThan(0.1);
 
+      // as a line reports it (the event's box and class, the form the explainer role passes on): that detection
+      Explanation reported = ex.explain(new ExplainInput("det", png(object), "line.png", "A", "gradcam", 1,
+          new int[] {16, 0, 8, 8}, null, false));
+      assertThat(reported.target()).containsEntry("kind", "detection").containsEntry("candidate", 2)
+          .containsEntry("classIndex", 1);
+      assertThat(shareInside(reported, object, 1)).isGreaterThan(0.9);
+
       // the other box follows the other candidate, and its heat moves with it
       Explanation moved = ex.explain(detection(png(object, other), "layercam", 1, other));
       assertThat(moved.target()).containsEntry("candidate", 8);

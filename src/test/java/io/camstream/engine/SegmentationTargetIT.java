@@ -80,6 +80,13 @@ class SegmentationTargetIT {
       assertThat(boxed.target()).containsEntry("kind", "segment");
       assertThat(shareInside(boxed, object, 1)).isGreaterThan(0.8);
       assertThat(shareInside(boxed, other, 1)).isLessThan(0.1);
+      // as a line reports it (the event's box and class, the form the explainer role passes on): that class's
+      // segment inside the box
+      Explanation reported = ex.explain(new ExplainInput("seg", png(object, other), "line.png", "A", "layercam", 1,
+          object, null, false));
+      assertThat(reported.target()).containsEntry("kind", "segment").containsEntry("classIndex", 1)
+          .containsEntry("box", object);
+      assertThat(shareInside(reported, object, 1)).isGreaterThan(0.8);
       // out-of-range class and a box without a class fail as bad targets
       assertThat(ex.explainAll(List.of(
           new ExplainInput("seg", png(object), "x.png", "A", null, null, null, null, false, 2),

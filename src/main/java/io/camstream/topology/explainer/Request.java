@@ -53,7 +53,8 @@ final class Request {
 
   /**
    * Classification events explain the class the line reported. Detection events explain each selected box with a
-   * box target ({@link BoxSelection}, least confident first); without a box to target, the whole text map.
+   * box target and the box's class ({@link BoxSelection}, least confident first), which the engine reads by the
+   * model's task (a detector's detection, a segmenter's segment); without a box to target, the whole map.
    */
   List<ExplainInput> toInputs(byte[] imageBytes) {
     Integer classIndex = event.prediction() != null ? event.prediction().classIndex() : null;
@@ -61,7 +62,9 @@ final class Request {
     if (boxes.isEmpty()) {
       return List.of(input(imageBytes, classIndex, null));
     }
-    return boxes.stream().map(b -> input(imageBytes, null, b.box())).toList();
+    // the box's own class goes along: a detector explains that class of the box, a segmenter that class's segment
+    return boxes.stream().map(b -> input(imageBytes, b.source() == null ? null : b.source().classIndex(), b.box()))
+        .toList();
   }
 
   /** The boxes this request explains, from the event and the policy the router recorded. */
