@@ -5,9 +5,12 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.onnxruntime.engine.OrtNDArray;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,8 +105,8 @@ abstract class DjlBackend implements Backend {
    * the result: a 7.4 MB detector activation is a millisecond or two cheaper per explanation.
    */
   static float[] floats(NDArray a) {
-    if (a instanceof ai.djl.onnxruntime.engine.OrtNDArray o && a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
-      java.nio.FloatBuffer fb = o.getTensor().getFloatBuffer();
+    if (a instanceof OrtNDArray o && a.getDataType() == DataType.FLOAT32) {
+      FloatBuffer fb = o.getTensor().getFloatBuffer();
       if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0 && fb.array().length == fb.remaining()) {
         return fb.array();
       }

@@ -60,6 +60,11 @@ public final class EnginePool implements Explainer {
   /** Extra deadline for a batch that names a program no worker has built yet (build + trial run). */
   static final long BUILD_ALLOWANCE_MS = 180_000;
   static final long MAX_BACKOFF_MS = 30_000;
+  /** Build failures that say the program can never be built as asked. */
+  private static final Set<ExplainException.Reason> PERMANENT = java.util.EnumSet.of(
+      ExplainException.Reason.UNKNOWN_MODEL, ExplainException.Reason.UNKNOWN_LAYER,
+      ExplainException.Reason.UNSUPPORTED_OP, ExplainException.Reason.UNKNOWN_METHOD,
+      ExplainException.Reason.BAD_TARGET, ExplainException.Reason.OP_VARIANT, ExplainException.Reason.BAD_SPEC);
 
   /** A program to build and prove before the pool is ready; null layer/method mean the model spec's defaults. */
   public record WarmItem(String modelId, String layer, String method) {}
@@ -97,11 +102,6 @@ public final class EnginePool implements Explainer {
   private final Map<String, ExplainException> unbuildable = new ConcurrentHashMap<>();
   /** Programs whose last build failed for a reason that may pass (I/O, a native fault): the next batch retries. */
   private final Set<String> buildFailed = ConcurrentHashMap.newKeySet();
-  /** Build failures that say the program can never be built as asked. */
-  private static final Set<ExplainException.Reason> PERMANENT = java.util.EnumSet.of(
-      ExplainException.Reason.UNKNOWN_MODEL, ExplainException.Reason.UNKNOWN_LAYER,
-      ExplainException.Reason.UNSUPPORTED_OP, ExplainException.Reason.UNKNOWN_METHOD,
-      ExplainException.Reason.BAD_TARGET, ExplainException.Reason.OP_VARIANT, ExplainException.Reason.BAD_SPEC);
   private final AtomicInteger backgroundBuilds = new AtomicInteger();
   private final AtomicInteger buildsInBatch = new AtomicInteger();
   private final Map<Explanation, RanOn> ranOn = Collections.synchronizedMap(new WeakHashMap<>());

@@ -42,7 +42,7 @@ public final class PaddleToOnnx {
   private final OnnxGraph g = new OnnxGraph();
   private final Set<String> initialized = new HashSet<>();
   /** reduce_mean ops over H and W of a conv's result that nothing else reads, with that conv (or conv_grad) op. */
-  private final Map<OpDesc, OpDesc> closedFormMeans = new HashMap<>();
+  private final Map<OpDesc, ClosedForm> closedFormMeans = new HashMap<>();
   /** Casts to float of a greater_than nothing else reads (the threshold seed's mask), with that greater_than. */
   private final Map<OpDesc, OpDesc> maskCasts = new HashMap<>();
 
@@ -82,8 +82,9 @@ public final class PaddleToOnnx {
       g.proto().addInput(valueInfo(f.getKey(), OnnxGraph.FLOAT, f.getValue()));
     }
     List<OpDesc> live = live(ops, fetches);
-    findClosedFormMeans(live, fetches);
-    findMaskCasts(live, fetches);
+    Map<String, Integer> readers = readers(live);
+    findClosedFormMeans(live, fetches, readers);
+    findMaskCasts(live, fetches, readers);
     if (!closedFormMeans.isEmpty() || !maskCasts.isEmpty()) {
       live = live(ops, fetches); // without the convs whose whole result only fed a closed-form mean
     }
@@ -476,11 +477,13 @@ public final class PaddleToOnnx {
     }
     // max pooling: the gradient goes to the (first) arg-max of each window, as Paddle's kernel does
     String indices = g.tmp("maxpool_idx");
-    g.node("MaxPool", List.of(x), List.of(g.tmp("maxpool_val"), indices), "kernel_shape", ints(op, "ksize"),
-        "strides", ints(op, "strides", 1, 1), "pads", pads(op), "ceil_mode", boolOf(op, "ceil_mode", false) ? 1 : 0);
     long[] k = ints(op, "ksize");
-    if (k.length == 2 && Arrays.equals(k, ints(op, "strides", 1, 1)) && Arrays.stream(pads(op)).allMatch(v -> v == 0)
-        && !boolOf(op, "ceil_mode", false)) {
+    long[] strides = ints(op, "strides", 1, 1);
+    long[] pads = pads(op);
+    boolean ceil = boolOf(op, "ceil_mode", false);
+    g.node("MaxPool", List.of(x), List.of(g.tmp("maxpool_val"), indices), "kernel_shape", k, "strides", strides,
+        "pads", pads, "ceil_mode", ceil ? 1 : 0);
+    if (k.length == 2 && Arrays.equals(k, strides) && Arrays.stream(pads).allMatch(v -> v == 0) && !ceil) {
       emit(op, "Identity", "X@GRAD", List.of(windowMaxGrad(shape, indices, gradOut, k)));
       return;
     }
@@ -992,8 +995,7 @@ public final class PaddleToOnnx {
    * input gradient, the mean has a closed form in the conv's input's row, column and corner sums and the filter, so
    * the convolution over the whole target (the costliest op of a detector's adjoint) is never run.
    */
-  private void findClosedFormMeans(List<OpDesc> live, List<String> fetches) {
-    Map<String, Integer> readers = readers(live);
+  private void findClosedFormMeans(List<OpDesc> live, List<String> fetches, Map<String, Integer> readers) {
     for (OpDesc op : live) {
       if (!op.getType().equals("reduce_mean") || boolOf(op, "reduce_all", false)
           || !Arrays.equals(ints(op, "dim"), new long[] {2, 3})) {
@@ -1010,7 +1012,7 @@ public final class PaddleToOnnx {
           && !has(conv, true, "ResidualData")) || (grad && x.equals(Ops.out(conv, "Input@GRAD")))) {
         Tensor filter = constant(Ops.in(conv, "Filter"));
         if (filter != null && closedFormFits(conv, filter)) {
-          closedFormMeans.put(op, conv);
+          closedFormMeans.put(op, new ClosedForm(conv, filter));
         }
       }
     }
@@ -1031,8 +1033,7 @@ public final class PaddleToOnnx {
    * ones (a difference of two floats near t is never subnormal), without a bool tensor, and ONNX Runtime's Cast from
    * bool runs on one thread (a millisecond on a 640x480 map).
    */
-  private void findMaskCasts(List<OpDesc> live, List<String> fetches) {
-    Map<String, Integer> readers = readers(live);
+  private void findMaskCasts(List<OpDesc> live, List<String> fetches, Map<String, Integer> readers) {
     for (OpDesc op : live) {
       if (op.getType().equals("cast") && intOf(op, "out_dtype", 5) == 5) {
         String x = Ops.in(op, "X");
@@ -1051,10 +1052,11 @@ public final class PaddleToOnnx {
     if (greater != null) {
       return Ops.allInputs(greater);
     }
-    OpDesc conv = closedFormMeans.get(op);
-    if (conv == null) {
+    ClosedForm cf = closedFormMeans.get(op);
+    if (cf == null) {
       return Ops.allInputs(op);
     }
+    OpDesc conv = cf.conv();
     return conv.getType().endsWith("_grad") ? List.of(Ops.in(conv, "Output@GRAD"), Ops.in(conv, "Input"))
         : List.of(Ops.in(conv, "Input"));
   }
@@ -1090,9 +1092,10 @@ public final class PaddleToOnnx {
    * The spatial mean of the conv's result per channel c: {@code 1/area sum_z sum_(ky,kx) M[z,ky,kx,c] S[z,ky,kx]},
    * where S sums the conv's input plane z over the rows and columns tap (ky, kx) meets inside the result.
    */
-  private void closedFormMean(OpDesc op, OpDesc conv) {
+  private void closedFormMean(OpDesc op, ClosedForm cf) {
+    OpDesc conv = cf.conv();
     boolean grad = conv.getType().endsWith("_grad");
-    Tensor filter = constant(Ops.in(conv, "Filter"));
+    Tensor filter = cf.filter();
     long[] w = filter.dims();
     int kh = (int) w[2];
     int kw = (int) w[3];
@@ -1152,6 +1155,9 @@ public final class PaddleToOnnx {
     boolean keep = boolOf(op, "keep_dim", false);
     emit(op, "Reshape", "Out", List.of(mean, keep ? g.longs(0, -1, 1, 1) : g.longs(0, -1)));
   }
+
+  /** A conv whose result only feeds a spatial mean, with its filter as folded once when it was found. */
+  private record ClosedForm(OpDesc conv, Tensor filter) {}
 
   /** Sum over {@code axis} of all but the first {@code skipStart} and last {@code skipEnd} entries, kept as size 1. */
   private String bandSum(String x, int axis, long skipStart, long skipEnd) {
