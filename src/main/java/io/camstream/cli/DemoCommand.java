@@ -193,8 +193,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printTable(PrintWriter out, List<JsonNode> reviews) {
-    String fmt = "%-16s %-8s %-16s %-18s %-10s %s%n";
-    out.printf(fmt, "eventId", "line", "reason", "prediction", "peak", "overlay");
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"eventId", "line", "reason", "prediction", "peak", "overlay"});
     for (JsonNode r : reviews) {
       JsonNode p = r.path("prediction");
       String prediction = p.isObject()
@@ -204,8 +204,22 @@ public final class DemoCommand implements Callable<Integer> {
       r.at("/selection/reasons").forEach(x -> reasons.add(x.asText()));
       String overlay = r.at("/artifacts/overlay").isTextual() ? r.at("/artifacts/overlay").asText()
           : "(none: " + r.at("/selection/policy/privacy").asText() + ")";
-      out.printf(fmt, shorten(r.path("eventId").asText()), r.path("lineId").asText(), String.join(",", reasons),
-          prediction, r.at("/explanation/peak/x").asInt() + "," + r.at("/explanation/peak/y").asInt(), overlay);
+      rows.add(new String[] {shorten(r.path("eventId").asText()), r.path("lineId").asText(), String.join(",", reasons),
+          prediction, r.at("/explanation/peak/x").asInt() + "," + r.at("/explanation/peak/y").asInt(), overlay});
+    }
+    // Columns as wide as their widest cell: an event selected for several reasons must not shift the rest.
+    int[] width = new int[rows.get(0).length - 1];
+    for (String[] row : rows) {
+      for (int i = 0; i < width.length; i++) {
+        width[i] = Math.max(width[i], row[i].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < width.length; i++) {
+        line.append(String.format("%-" + width[i] + "s  ", row[i]));
+      }
+      out.println(line.append(row[width.length]));
     }
   }
 
