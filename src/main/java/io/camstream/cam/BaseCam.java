@@ -45,6 +45,19 @@ public abstract class BaseCam implements CamMethod {
     return out;
   }
 
+  @Override
+  public final float[] fromEngineSum(float[] sum) throws ExplainException {
+    if (engineSum() == null) {
+      throw new UnsupportedOperationException(name + " has no engine-formed sum");
+    }
+    requireFinite("map", sum);
+    float[] out = new float[sum.length];
+    for (int i = 0; i < sum.length; i++) {
+      out[i] = sum[i] > 0 ? sum[i] : 0f;
+    }
+    return out;
+  }
+
   /** The map before ReLU, {@code height * width} values. */
   protected abstract double[] camMap(FeatureMaps features, MaskedScorer scorer) throws ExplainException;
 

@@ -12,11 +12,22 @@ public interface CamMethod {
   boolean requiresGradients();
 
   /**
-   * True when the method reads the gradient only through its per-channel spatial means (Grad-CAM). The engine may
-   * then fetch those means instead of the whole gradient tensor and pass them broadcast over each channel.
+   * The sum over channels an engine can form for this method in the same pass as the gradient, or null when the
+   * method needs the activations and gradients themselves. With a form, the engine hands back only that
+   * {@code [H,W]} sum and {@link #fromEngineSum} finishes the map, so no feature-map-sized tensor leaves the engine.
    */
-  default boolean usesGradientMeansOnly() {
-    return false;
+  default EngineSum engineSum() {
+    return null;
+  }
+
+  /**
+   * The map from the engine's {@link #engineSum()} (before ReLU), equal to {@link #compute} on the same features
+   * within float rounding.
+   *
+   * @throws ExplainException when the sum holds non-finite values
+   */
+  default float[] fromEngineSum(float[] sum) throws ExplainException {
+    throw new UnsupportedOperationException(name() + " has no engine-formed sum");
   }
 
   /**

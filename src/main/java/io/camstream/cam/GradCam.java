@@ -13,8 +13,8 @@ public final class GradCam extends WeightedCam {
   }
 
   @Override
-  public boolean usesGradientMeansOnly() {
-    return true;
+  public EngineSum engineSum() {
+    return EngineSum.MEAN_GRADIENT;
   }
 
   @Override

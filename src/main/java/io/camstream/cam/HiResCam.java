@@ -14,6 +14,11 @@ public final class HiResCam extends BaseCam {
   }
 
   @Override
+  public EngineSum engineSum() {
+    return EngineSum.GRADIENT;
+  }
+
+  @Override
   protected double[] camMap(FeatureMaps f, MaskedScorer scorer) {
     return gradientTimesActivation(f, false);
   }

@@ -14,6 +14,11 @@ public final class LayerCam extends BaseCam {
   }
 
   @Override
+  public EngineSum engineSum() {
+    return EngineSum.POSITIVE_GRADIENT;
+  }
+
+  @Override
   protected double[] camMap(FeatureMaps f, MaskedScorer scorer) {
     return HiResCam.gradientTimesActivation(f, true);
   }

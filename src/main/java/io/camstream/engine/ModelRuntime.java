@@ -30,19 +30,41 @@ import java.util.Map;
 public final class ModelRuntime implements AutoCloseable {
 
   /**
-   * Which program: with the backward pass fetching the whole gradient (EXPLAIN) or only its channel means
-   * (EXPLAIN_MEAN, for Grad-CAM), forward only with the layer fetched (gradient-free methods), or the model as
-   * shipped (benchmarks, references).
+   * Which program: with the backward pass handing back the activations and the whole gradient (EXPLAIN), or only
+   * the method's gradient-weighted sum over channels formed in the same pass (EXPLAIN_MEAN for Grad-CAM, with the
+   * channel means; EXPLAIN_SUM for HiResCAM; EXPLAIN_POSITIVE_SUM for LayerCAM); forward only with the layer
+   * fetched (gradient-free methods); or the model as shipped (benchmarks, references).
    */
   public enum Kind {
-    EXPLAIN,
-    EXPLAIN_MEAN,
-    FORWARD,
-    ORIGINAL;
+    EXPLAIN(ExplainProgram.Fetch.GRADIENT),
+    EXPLAIN_MEAN(ExplainProgram.Fetch.MEAN_GRADIENT_SUM),
+    EXPLAIN_SUM(ExplainProgram.Fetch.GRADIENT_SUM),
+    EXPLAIN_POSITIVE_SUM(ExplainProgram.Fetch.POSITIVE_GRADIENT_SUM),
+    FORWARD(null),
+    ORIGINAL(null);
+
+    private final ExplainProgram.Fetch fetch;
+
+    Kind(ExplainProgram.Fetch fetch) {
+      this.fetch = fetch;
+    }
+
+    /** True when the program hands back the weighted sum ({@link ExplainProgram#weightedSum}), not A and A@GRAD. */
+    public boolean formsSum() {
+      return fetch != null && fetch != ExplainProgram.Fetch.GRADIENT;
+    }
 
     /** The program a CAM method needs. */
     public static Kind of(io.camstream.cam.CamMethod m) {
-      return !m.requiresGradients() ? FORWARD : m.usesGradientMeansOnly() ? EXPLAIN_MEAN : EXPLAIN;
+      if (!m.requiresGradients()) {
+        return FORWARD;
+      }
+      io.camstream.cam.EngineSum sum = m.engineSum();
+      return sum == null ? EXPLAIN : switch (sum) {
+        case MEAN_GRADIENT -> EXPLAIN_MEAN;
+        case GRADIENT -> EXPLAIN_SUM;
+        case POSITIVE_GRADIENT -> EXPLAIN_POSITIVE_SUM;
+      };
     }
   }
 
@@ -281,13 +303,12 @@ public final class ModelRuntime implements AutoCloseable {
         fetches.add(layer);
         return ExplainProgramBuilder.forward(graph, fetches);
       }
-      boolean mean = kind == Kind.EXPLAIN_MEAN;
       if (spec.task() == ModelSpec.Task.DETECTION) {
-        return ExplainProgramBuilder.detection(graph, layer, target(), spec.output(), mean);
+        return ExplainProgramBuilder.detection(graph, layer, target(), spec.output(), kind.fetch);
       }
       return spec.task() == ModelSpec.Task.CLASSIFICATION
-          ? ExplainProgramBuilder.classification(graph, layer, spec.logits(), spec.output(), mean)
-          : ExplainProgramBuilder.dense(graph, layer, target(), spec.output(), mean);
+          ? ExplainProgramBuilder.classification(graph, layer, spec.logits(), spec.output(), kind.fetch)
+          : ExplainProgramBuilder.dense(graph, layer, target(), spec.output(), kind.fetch);
     } catch (UnknownLayerException e) {
       throw new ExplainException(Reason.UNKNOWN_LAYER, "model " + spec.key() + ": " + e.getMessage());
     } catch (OpVariantException e) {

@@ -18,8 +18,8 @@ import java.util.Random;
 /**
  * Compiles a generated Paddle program to ONNX and proves it before first use: the graph runs beside the Paddle
  * program on one sample input and must agree (every fetch within 1e-4 of Paddle's, relative to its magnitude when
- * above 1; Grad-CAM grids at r &ge; 0.9999). The verdict is cached beside the compiled graph, under the same key as
- * the Paddle program (model and params hashes, program key and hash) plus the compiler version.
+ * above 1; Grad-CAM grids, or the weighted sum the program forms, at r &ge; 0.9999). The verdict is cached beside the
+ * compiled graph, under the same key as the Paddle program (model and params hashes, program key and hash) plus the compiler version.
  *
  * @param onnxFile the verified graph, or null
  * @param reason why the program stays on Paddle (null when verified)
@@ -78,8 +78,9 @@ record OnnxVerdict(Path onnxFile, String reason) {
     } catch (IOException | RuntimeException e) {
       return new OnnxVerdict(null, "ONNX Runtime could not run the compiled graph: " + e.getMessage());
     }
-    String layerGrad = p.layer() == null ? null : ref.containsKey(ExplainProgram.gradMean(p.layer()))
-        ? ExplainProgram.gradMean(p.layer()) : ExplainProgram.grad(p.layer());
+    String sum = p.layer() == null ? null : ExplainProgram.weightedSum(p.layer());
+    // what carries the gradient back: the whole gradient, or the weighted sum formed from it
+    String layerGrad = p.layer() == null ? null : ref.containsKey(sum) ? sum : ExplainProgram.grad(p.layer());
     if (layerGrad != null && ref.containsKey(layerGrad)) {
       double gmax = 0;
       for (float v : ref.get(layerGrad).data()) {
@@ -108,17 +109,20 @@ record OnnxVerdict(Path onnxFile, String reason) {
             diff, TOLERANCE, scale));
       }
     }
-    if (p.layer() != null && ref.containsKey(p.layer())) {
-      String g = ref.containsKey(ExplainProgram.gradMean(p.layer())) ? ExplainProgram.gradMean(p.layer())
-          : ref.containsKey(ExplainProgram.grad(p.layer())) ? ExplainProgram.grad(p.layer()) : null;
-      if (g != null) {
-        float[] ca = gradCam(ref.get(p.layer()), ref.get(g));
-        float[] cb = gradCam(got.get(p.layer()), got.get(g));
-        double r = CamMath.pearson(ca, cb);
-        boolean flat = java.util.Arrays.equals(ca, cb); // identical (also: both constant, where r is undefined)
-        if (!flat && r < MIN_CORRELATION) {
-          return new OnnxVerdict(null, String.format("Grad-CAM grids correlate at r=%.6f < %.4f", r, MIN_CORRELATION));
-        }
+    float[] ca = null;
+    float[] cb = null;
+    if (p.layer() != null && ref.containsKey(sum)) {
+      ca = ref.get(sum).item(0);
+      cb = got.get(sum).item(0);
+    } else if (p.layer() != null && ref.containsKey(p.layer()) && ref.containsKey(ExplainProgram.grad(p.layer()))) {
+      ca = gradCam(ref.get(p.layer()), ref.get(ExplainProgram.grad(p.layer())));
+      cb = gradCam(got.get(p.layer()), got.get(ExplainProgram.grad(p.layer())));
+    }
+    if (ca != null) {
+      double r = CamMath.pearson(ca, cb);
+      boolean flat = java.util.Arrays.equals(ca, cb); // identical (also: both constant, where r is undefined)
+      if (!flat && r < MIN_CORRELATION) {
+        return new OnnxVerdict(null, String.format("CAM grids correlate at r=%.6f < %.4f", r, MIN_CORRELATION));
       }
     }
     return new OnnxVerdict(file, null);

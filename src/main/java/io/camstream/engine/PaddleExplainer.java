@@ -357,11 +357,10 @@ public final class PaddleExplainer implements Explainer {
       long t0 = System.nanoTime();
       Map<String, Blob> out = s.run(feeds);
       double engineMs = (System.nanoTime() - t0) / 1e6;
-      Blob a = out.get(first.layer());
-      Blob g = kind == ModelRuntime.Kind.EXPLAIN ? out.get(ExplainProgram.grad(first.layer()))
-          : kind == ModelRuntime.Kind.EXPLAIN_MEAN ? out.get(ExplainProgram.gradMean(first.layer())) : null;
+      // a program that forms the method's weighted sum hands back [N,1,h,w] instead of A (and A@GRAD)
+      Blob a = out.get(kind.formsSum() ? ExplainProgram.weightedSum(first.layer()) : first.layer());
+      Blob g = kind == ModelRuntime.Kind.EXPLAIN ? out.get(ExplainProgram.grad(first.layer())) : null;
       Blob output = out.get(rt.spec().output());
-      Blob logits = classification ? out.get(rt.target()) : null;
       int c = (int) a.shape()[1];
       int h = (int) a.shape()[2];
       int wd = (int) a.shape()[3];
@@ -418,9 +417,8 @@ public final class PaddleExplainer implements Explainer {
               thr);
         }
         targets.add(target);
-        float[] gi = g == null ? null : kind == ModelRuntime.Kind.EXPLAIN_MEAN ? broadcast(g.item(i), h * wd) : g.item(i);
-        FeatureMaps fm = new FeatureMaps(a.item(i), gi, c, h, wd);
-        maps[i] = j.method().compute(fm, scorer);
+        maps[i] = kind.formsSum() ? j.method().fromEngineSum(a.item(i))
+            : j.method().compute(new FeatureMaps(a.item(i), g == null ? null : g.item(i), c, h, wd), scorer);
       }
       double camMs = (System.nanoTime() - t1) / 1e6 / n;
       return new Computed(maps, h, wd, probs, cls, targets, engineMs / n, camMs,
@@ -708,15 +706,6 @@ public final class PaddleExplainer implements Explainer {
       }
     }
     return scores;
-  }
-
-  /** Each channel's mean repeated over its map: what Grad-CAM reads of a gradient, in the shape it reads. */
-  private static float[] broadcast(float[] means, int area) {
-    float[] out = new float[means.length * area];
-    for (int k = 0; k < means.length; k++) {
-      Arrays.fill(out, k * area, (k + 1) * area, means[k]);
-    }
-    return out;
   }
 
   private static int argmax(float[] v) {

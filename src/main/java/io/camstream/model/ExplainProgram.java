@@ -29,4 +29,25 @@ public record ExplainProgram(
   public static String gradMean(String var) {
     return var + "@GRAD@MEAN";
   }
+
+  /** A 4-D variable's activations summed over channels with gradient weights ({@link Fetch}), [N,1,H,W]. */
+  public static String weightedSum(String var) {
+    return var + "@WEIGHTED_SUM";
+  }
+
+  /**
+   * What an explain program hands back for its layer A: the activations and the whole gradient, or only
+   * {@code sum_k w_k * A_k} with weights made from the gradient in the same pass (and, for channel means, the
+   * means), so a feature-map-sized tensor never leaves the engine.
+   */
+  public enum Fetch {
+    /** A and A@GRAD. */
+    GRADIENT,
+    /** The channel means of A@GRAD, and A weighted by them. */
+    MEAN_GRADIENT_SUM,
+    /** A weighted by A@GRAD per location. */
+    GRADIENT_SUM,
+    /** A weighted by ReLU(A@GRAD) per location. */
+    POSITIVE_GRADIENT_SUM
+  }
 }

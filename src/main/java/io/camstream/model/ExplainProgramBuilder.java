@@ -33,16 +33,15 @@ public final class ExplainProgramBuilder {
    * so one pass gives prediction and gradients).
    */
   public static ExplainProgram classification(ProgramGraph g, String layer, String logits, String output) {
-    return classification(g, layer, logits, output, false);
+    return classification(g, layer, logits, output, ExplainProgram.Fetch.GRADIENT);
   }
 
   /**
-   * As {@link #classification(ProgramGraph, String, String, String)}; with {@code meanGradient} the program fetches
-   * the per-channel spatial mean of A@GRAD ({@link ExplainProgram#gradMean}) instead of the whole tensor, which is
-   * all Grad-CAM reads and spares copying a feature-map-sized tensor out of the engine.
+   * As {@link #classification(ProgramGraph, String, String, String)}, handing back what {@code fetch} names for
+   * the layer: the whole gradient, or only a gradient-weighted sum of the activations formed in the program.
    */
   public static ExplainProgram classification(ProgramGraph g, String layer, String logits, String output,
-      boolean meanGradient) {
+      ExplainProgram.Fetch fetch) {
     if (!g.hasVar(logits)) {
       throw new SpecMismatchException("logits '" + logits + "' is not a variable of the program; set the spec's"
           + " logits to the input of the final softmax, or leave it out to have it found");
@@ -53,7 +52,7 @@ public final class ExplainProgramBuilder {
       throw new SpecMismatchException("logits '" + logits + "' must be [N,K] with a static K, found "
           + java.util.Arrays.toString(logitDims) + "; set the spec's logits to the input of the final softmax");
     }
-    return build(g, layer, logits, output, Mode.CLASS, new long[] {k}, meanGradient);
+    return build(g, layer, logits, output, Mode.CLASS, new long[] {k}, fetch);
   }
 
   /**
@@ -62,19 +61,14 @@ public final class ExplainProgramBuilder {
    * the threshold, so the mask of "pixels above the threshold" is computed in the same pass that needs it.
    */
   public static ExplainProgram dense(ProgramGraph g, String layer, String output) {
-    return dense(g, layer, output, false);
-  }
-
-  /** As {@link #dense(ProgramGraph, String, String)}, optionally fetching only the gradient's channel means. */
-  public static ExplainProgram dense(ProgramGraph g, String layer, String output, boolean meanGradient) {
-    return dense(g, layer, output, output, meanGradient);
+    return dense(g, layer, output, output, ExplainProgram.Fetch.GRADIENT);
   }
 
   /** A dense target taken on {@code target} (segmentation logits before a per-pixel softmax) beside the output. */
   public static ExplainProgram dense(ProgramGraph g, String layer, String target, String output,
-      boolean meanGradient) {
+      ExplainProgram.Fetch fetch) {
     long[] d = g.dims(target);
-    return build(g, layer, target, output, Mode.DENSE, java.util.Arrays.copyOfRange(d, 1, d.length), meanGradient);
+    return build(g, layer, target, output, Mode.DENSE, java.util.Arrays.copyOfRange(d, 1, d.length), fetch);
   }
 
   /**
@@ -83,7 +77,7 @@ public final class ExplainProgramBuilder {
    * ({@code boxes}) are fetched so the candidate can be chosen by IoU from a first pass with a zero seed.
    */
   public static ExplainProgram detection(ProgramGraph g, String layer, String scores, String boxes,
-      boolean meanGradient) {
+      ExplainProgram.Fetch fetch) {
     long[] d = g.dims(scores);
     for (int i = 1; i < d.length; i++) {
       if (d[i] <= 0) {
@@ -91,15 +85,14 @@ public final class ExplainProgramBuilder {
             + ": detection targets need a static candidate count (export with a fixed input size)");
       }
     }
-    return build(g, layer, scores, boxes, Mode.DETECTION, java.util.Arrays.copyOfRange(d, 1, d.length),
-        meanGradient);
+    return build(g, layer, scores, boxes, Mode.DETECTION, java.util.Arrays.copyOfRange(d, 1, d.length), fetch);
   }
 
   /** How the target's gradient comes from the seed feed. */
   private enum Mode { CLASS, DENSE, DETECTION }
 
   private static ExplainProgram build(ProgramGraph g, String layer, String target, String output,
-      Mode mode, long[] seedShape, boolean meanGradient) {
+      Mode mode, long[] seedShape, ExplainProgram.Fetch fetch) {
     checkLayer(g, layer);
     if (!g.hasVar(target)) {
       throw new SpecMismatchException("target variable '" + target + "' is not in the program; check the spec's"
@@ -170,8 +163,18 @@ public final class ExplainProgramBuilder {
     if (!target.equals(output)) {
       fetches.add(target);
     }
-    fetches.add(layer);
-    fetches.add(meanGradient ? s.channelMean(layerGrad, ExplainProgram.gradMean(layer), layer) : layerGrad);
+    String sum = ExplainProgram.weightedSum(layer);
+    switch (fetch) {
+      case GRADIENT -> fetches.addAll(List.of(layer, layerGrad));
+      case MEAN_GRADIENT_SUM -> {
+        String means = s.channelMean(layerGrad, ExplainProgram.gradMean(layer), layer);
+        fetches.addAll(List.of(means, s.channelSum(s.product(layer, means, layer), sum, layer)));
+      }
+      case GRADIENT_SUM -> fetches.add(s.channelSum(s.product(layer, layerGrad, layer), sum, layer));
+      case POSITIVE_GRADIENT_SUM -> fetches.add(s.channelSum(s.product(layer, s.relu(layerGrad, layer), layer), sum,
+          layer));
+      default -> throw new IllegalArgumentException(fetch.name());
+    }
     return new ExplainProgram(s.finish(feeds, fetches), feeds, fetches, layer, target, seedShape);
   }
 
@@ -271,6 +274,31 @@ public final class ExplainProgramBuilder {
       append(OpDesc.newBuilder().setType("reduce_mean").addInputs(Ops.var("X", x)).addOutputs(Ops.var("Out", out))
           .addAttrs(Ops.intsA("dim", 2, 3)).addAttrs(Ops.boolA("keep_dim", true))
           .addAttrs(Ops.boolA("reduce_all", false)).build());
+      return out;
+    }
+
+    /** {@code out = sum of x over channels}, [N,1,H,W]. */
+    String channelSum(String x, String out, String like) {
+      long[] d = g.dims(like).clone();
+      d[1] = 1;
+      declare(out, VarType.Type.FP32, d);
+      append(OpDesc.newBuilder().setType("reduce_sum").addInputs(Ops.var("X", x)).addOutputs(Ops.var("Out", out))
+          .addAttrs(Ops.intsA("dim", 1)).addAttrs(Ops.boolA("keep_dim", true))
+          .addAttrs(Ops.boolA("reduce_all", false)).build());
+      return out;
+    }
+
+    /** {@code x * y}, y broadcast over x's shape (numpy rules, same rank). */
+    String product(String x, String y, String like) {
+      String out = temp(x + "@TIMES", like);
+      append(OpDesc.newBuilder().setType("elementwise_mul").addInputs(Ops.var("X", x)).addInputs(Ops.var("Y", y))
+          .addOutputs(Ops.var("Out", out)).addAttrs(Ops.intA("axis", -1)).build());
+      return out;
+    }
+
+    String relu(String x, String like) {
+      String out = temp(x + "@RELU", like);
+      append(OpDesc.newBuilder().setType("relu").addInputs(Ops.var("X", x)).addOutputs(Ops.var("Out", out)).build());
       return out;
     }
 

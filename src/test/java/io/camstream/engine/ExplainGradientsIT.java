@@ -2,8 +2,13 @@ package io.camstream.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.camstream.cam.CamMethod;
+import io.camstream.cam.CamMethods;
+import io.camstream.cam.FeatureMaps;
+import io.camstream.model.ExplainProgram;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,6 +83,56 @@ class ExplainGradientsIT {
     for (int k = 0; k < c; k++) {
       assertThat((double) means.data()[k]).as("channel %d", k).isCloseTo(ref[k],
           org.assertj.core.data.Offset.offset(1e-5 * scale));
+    }
+  }
+
+  /**
+   * Grad-CAM, HiResCAM and LayerCAM programs form the weighted sum over channels in the engine and hand back only
+   * that map: after ReLU it equals the method's plain-Java map from the full program's A and A@GRAD. The detector's
+   * layer runs the ONNX shortcuts (the DB head's tiling transposed convs as SpaceToDepth and a matrix product, the
+   * channel sums as a matrix product or a 1x1 conv of ones); the deeper layers the gradient through the FPN.
+   */
+  @ParameterizedTest
+  @CsvSource({"ocr-textline-cls, hard_swish_17.tmp_0, textline_en_0.png",
+      "ocr-textline-cls, hard_swish_5.tmp_0, textline_en_0.png",
+      "ocr-db-det, concat_0.tmp_0, doc_synthetic_en.png",
+      "ocr-db-det, nearest_interp_v2_3.tmp_0, doc_synthetic_en.png"})
+  void engineFormedSumsEqualTheMethodsMaps(String model, String layer, String image) throws Exception {
+    ModelRuntime rt = model.equals("ocr-db-det") ? det : cls;
+    List<Blob> feeds = rt.defaultTargetFeeds(EngineFixture.input(rt, image));
+    for (String engine : ENGINES) {
+      Map<String, Blob> full;
+      try (Backend.Session s = rt.program(layer, ModelRuntime.Kind.EXPLAIN, engine).byDevice().get("cpu")
+          .newSession()) {
+        full = s.run(feeds);
+      }
+      Blob a = full.get(layer);
+      FeatureMaps f = new FeatureMaps(a.item(0), full.get(ExplainProgram.grad(layer)).item(0), (int) a.shape()[1],
+          (int) a.shape()[2], (int) a.shape()[3]);
+      for (String method : List.of("gradcam", "hirescam", "layercam")) {
+        CamMethod m = CamMethods.byName(method);
+        ModelRuntime.Kind kind = ModelRuntime.Kind.of(m);
+        assertThat(kind.formsSum()).isTrue();
+        ModelRuntime.Loaded l = rt.program(layer, kind, engine);
+        assertThat(l.engine()).isEqualTo(engine);
+        assertThat(l.program().fetches()).doesNotContain(layer, ExplainProgram.grad(layer));
+        Blob sum;
+        try (Backend.Session s = l.byDevice().get("cpu").newSession()) {
+          sum = s.run(feeds).get(ExplainProgram.weightedSum(layer));
+        }
+        assertThat(sum.shape()).containsExactly(1, 1, a.shape()[2], a.shape()[3]);
+        float[] want = m.compute(f, null);
+        float[] got = m.fromEngineSum(sum.item(0));
+        double scale = 0;
+        for (float v : want) {
+          scale = Math.max(scale, v);
+        }
+        assertThat(scale).as("%s %s on %s gives a map", method, layer, engine).isPositive();
+        for (int i = 0; i < want.length; i++) {
+          assertThat((double) got[i]).as("%s %s on %s, pixel %d", method, layer, engine, i)
+              .isCloseTo(want[i], org.assertj.core.data.Offset.offset(2e-5 * scale));
+        }
+      }
     }
   }
 

@@ -32,7 +32,7 @@ public final class PaddleToOnnx {
   /** Opset 17: an opset 18 export exceeded 1e-4 on the detector (see notes); 17 agrees to 6e-5. */
   public static final int OPSET = 17;
   /** Bumped whenever a translation changes, so cached verdicts of older graphs are not reused. */
-  public static final String VERSION = "11";
+  public static final String VERSION = "13";
 
   private final ProgramDesc program;
   private final Map<String, Tensor> params;
@@ -43,6 +43,8 @@ public final class PaddleToOnnx {
   private final Set<String> initialized = new HashSet<>();
   /** reduce_mean ops over H and W of a conv's result that nothing else reads, with that conv (or conv_grad) op. */
   private final Map<OpDesc, ClosedForm> closedFormMeans = new HashMap<>();
+  /** Channel sums of a product with per-channel weights, {@code sum_c w[n,c] A[n,c,h,w]}: the reduce, its operands. */
+  private final Map<OpDesc, String[]> weightedSums = new HashMap<>();
   /** Casts to float of a greater_than nothing else reads (the threshold seed's mask), with that greater_than. */
   private final Map<OpDesc, OpDesc> maskCasts = new HashMap<>();
 
@@ -85,7 +87,8 @@ public final class PaddleToOnnx {
     Map<String, Integer> readers = readers(live);
     findClosedFormMeans(live, fetches, readers);
     findMaskCasts(live, fetches, readers);
-    if (!closedFormMeans.isEmpty() || !maskCasts.isEmpty()) {
+    findWeightedSums(live, fetches, readers);
+    if (!closedFormMeans.isEmpty() || !maskCasts.isEmpty() || !weightedSums.isEmpty()) {
       live = live(ops, fetches); // without the convs whose whole result only fed a closed-form mean
     }
     for (OpDesc op : live) {
@@ -399,9 +402,55 @@ public final class PaddleToOnnx {
       return;
     }
     long[] w = dims(Ops.in(op, "Filter"));
+    Tensor filter = constant(Ops.in(op, "Filter"));
+    if (filter != null && tiling(op, w)) {
+      tilingTransposeInputGrad(op, filter);
+      return;
+    }
     emit(op, "Conv", "Input@GRAD", List.of(in(op, "Output@GRAD"), in(op, "Filter")), "kernel_shape",
         new long[] {w[2], w[3]}, "strides", ints(op, "strides", 1, 1), "pads", pads(op),
         "dilations", ints(op, "dilations", 1, 1), "group", intOf(op, "groups", 1));
+  }
+
+  /** A transposed conv whose windows tile its output: kernel = stride, square, no padding, one group. */
+  private boolean tiling(OpDesc op, long[] w) {
+    long[] st = ints(op, "strides", 1, 1);
+    long[] out = ints(op, "output_padding");
+    long[] size = ints(op, "output_size");
+    return w.length == 4 && w[2] == w[3] && w[2] > 1 && st.length == 2 && st[0] == w[2] && st[1] == w[3]
+        && Arrays.stream(pads(op)).allMatch(v -> v == 0) && Arrays.equals(ints(op, "dilations", 1, 1),
+        new long[] {1, 1}) && intOf(op, "groups", 1) == 1 && Arrays.stream(out).allMatch(v -> v == 0)
+        && size.length == 0 && !strOf(op, "padding_algorithm", "EXPLICIT").equals("SAME");
+  }
+
+  /**
+   * The input gradient of a tiling transposed conv: each input pixel's window is its own block of the output
+   * gradient, so it is SpaceToDepth then one matrix product, in NCHW. As a strided Conv, ONNX Runtime would run it
+   * in NCHWc blocks and reorder the full-resolution tensors around the activation masks on both sides.
+   */
+  private void tilingTransposeInputGrad(OpDesc op, Tensor filter) {
+    long[] w = filter.dims();
+    int ci = (int) w[0];
+    int co = (int) w[1];
+    int s = (int) w[2];
+    // SpaceToDepth puts output pixel (a, b) of each block, channel c, at depth (a*s + b)*Co + c
+    float[] m = new float[ci * s * s * co];
+    float[] f = filter.data();
+    for (int i = 0; i < ci; i++) {
+      for (int c = 0; c < co; c++) {
+        for (int a = 0; a < s; a++) {
+          for (int b = 0; b < s; b++) {
+            m[i * s * s * co + (a * s + b) * co + c] = f[((i * co + c) * s + a) * s + b];
+          }
+        }
+      }
+    }
+    String blocks = g.op("SpaceToDepth", in(op, "Output@GRAD"), "blocksize", (long) s);
+    String prod = g.op("MatMul", List.of(g.floats(new long[] {ci, (long) s * s * co}, m),
+        g.op("Reshape", List.of(blocks, g.longs(0, 0, -1)))));
+    String shape = g.op("Concat", List.of(g.op("Slice", List.of(g.op("Shape", blocks), g.longs(0), g.longs(1))),
+        g.longs(ci), g.op("Slice", List.of(g.op("Shape", blocks), g.longs(2), g.longs(4)))), "axis", 0);
+    emit(op, "Reshape", "Input@GRAD", List.of(prod, shape));
   }
 
   private void batchNorm(OpDesc op) {
@@ -1046,11 +1095,55 @@ public final class PaddleToOnnx {
     }
   }
 
+  /**
+   * The explain program's weighted sum for Grad-CAM, {@code reduce_sum(A * w, dim 1)} with w one weight per channel
+   * [N,C,1,1], is a batched matrix product [N,1,C] x [N,C,H*W]: no feature-map-sized product, and no reduction
+   * across channels (which ONNX Runtime runs slowly on NCHW).
+   */
+  private void findWeightedSums(List<OpDesc> live, List<String> fetches, Map<String, Integer> readers) {
+    for (OpDesc op : live) {
+      if (!op.getType().equals("reduce_sum") || !channelSum(op)) {
+        continue;
+      }
+      String x = Ops.in(op, "X");
+      OpDesc mul = producers.get(x);
+      if (mul == null || !mul.getType().equals("elementwise_mul") || readers.getOrDefault(x, 0) != 1
+          || fetches.contains(x)) {
+        continue;
+      }
+      String a = Ops.in(mul, "X");
+      String w = Ops.in(mul, "Y");
+      if (perChannel(w, a)) {
+        weightedSums.put(op, new String[] {a, w});
+      } else if (perChannel(a, w)) {
+        weightedSums.put(op, new String[] {w, a});
+      }
+    }
+  }
+
+  /** A sum over dim 1 of a 4-D tensor, keeping the dim, with a static channel count. */
+  private boolean channelSum(OpDesc op) {
+    long[] d = dims(Ops.in(op, "X"));
+    return !boolOf(op, "reduce_all", false) && Arrays.equals(ints(op, "dim"), new long[] {1})
+        && boolOf(op, "keep_dim", false) && d.length == 4 && d[1] > 0;
+  }
+
+  /** w is [N,C,1,1] and a [N,C,H,W] with the same static C. */
+  private boolean perChannel(String w, String a) {
+    long[] dw = dims(w);
+    long[] da = dims(a);
+    return dw.length == 4 && da.length == 4 && dw[1] == da[1] && dw[1] > 0 && dw[2] == 1 && dw[3] == 1;
+  }
+
   /** What an op reads once shortcuts apply: a closed-form mean reads the conv's input, a mask cast the compare's. */
   private List<String> reads(OpDesc op) {
     OpDesc greater = maskCasts.get(op);
     if (greater != null) {
       return Ops.allInputs(greater);
+    }
+    String[] weighted = weightedSums.get(op);
+    if (weighted != null) {
+      return List.of(weighted);
     }
     ClosedForm cf = closedFormMeans.get(op);
     if (cf == null) {
@@ -1171,10 +1264,27 @@ public final class PaddleToOnnx {
       closedFormMean(op, closedFormMeans.get(op));
       return;
     }
+    String[] weighted = weightedSums.get(op);
+    if (weighted != null) {
+      String a = in(weighted[0]);
+      String row = g.op("Reshape", List.of(in(weighted[1]), g.longs(0, 1, -1)));
+      String sum = g.op("MatMul", List.of(row, g.op("Reshape", List.of(a, g.longs(0, 0, -1)))));
+      String shape = g.op("Concat", List.of(g.op("Slice", List.of(g.op("Shape", a), g.longs(0), g.longs(1))),
+          g.longs(1), g.op("Slice", List.of(g.op("Shape", a), g.longs(2), g.longs(4)))), "axis", 0);
+      emit(op, "Reshape", "Out", List.of(sum, shape));
+      return;
+    }
     boolean all = boolOf(op, "reduce_all", false);
     long[] axes = ints(op, "dim");
     int keep = boolOf(op, "keep_dim", false) ? 1 : 0;
     String x = in(op, "X");
+    if (op.getType().equals("reduce_sum") && channelSum(op)) {
+      // a sum across channels as a 1x1 convolution with ones: a reduction over dim 1 of NCHW is slow in ONNX Runtime
+      float[] ones = new float[(int) dims(Ops.in(op, "X"))[1]];
+      Arrays.fill(ones, 1f);
+      emit(op, "Conv", "Out", List.of(x, g.floats(new long[] {1, ones.length, 1, 1}, ones)));
+      return;
+    }
     if (op.getType().equals("reduce_mean")) {
       if (all) {
         emit(op, "ReduceMean", "Out", List.of(x), "keepdims", keep);
