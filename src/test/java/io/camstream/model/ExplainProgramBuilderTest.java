@@ -69,6 +69,41 @@ class ExplainProgramBuilderTest {
   }
 
   @Test
+  void weightedSumProgramsFetchOnlyTheMapTheirMethodNeeds() {
+    String a = "hard_swish_17.tmp_0";
+    String out = "save_infer_model/scale_0.tmp_1";
+    long[] dims = cls.dims(a);
+    for (ExplainProgram.Fetch f : List.of(ExplainProgram.Fetch.MEAN_GRADIENT_SUM, ExplainProgram.Fetch.GRADIENT_SUM,
+        ExplainProgram.Fetch.POSITIVE_GRADIENT_SUM)) {
+      ExplainProgram p = ExplainProgramBuilder.classification(cls, a, "linear_1.tmp_1", out, f);
+      List<String> expected = f == ExplainProgram.Fetch.MEAN_GRADIENT_SUM
+          ? List.of(out, "linear_1.tmp_1", ExplainProgram.gradMean(a), ExplainProgram.weightedSum(a))
+          : List.of(out, "linear_1.tmp_1", ExplainProgram.weightedSum(a));
+      assertThat(p.fetches()).as(f.name()).containsExactlyElementsOf(expected);
+      List<OpDesc> ops = p.program().getBlocks(0).getOpsList();
+      OpDesc sum = ops.stream().filter(o -> !Ops.args(o, false, "Out").isEmpty()
+          && Ops.out(o, "Out").equals(ExplainProgram.weightedSum(a))).findFirst().orElseThrow();
+      assertThat(sum.getType()).isEqualTo("reduce_sum");
+      OpDesc mul = ops.stream().filter(o -> !Ops.args(o, false, "Out").isEmpty()
+          && Ops.out(o, "Out").equals(Ops.in(sum, "X"))).findFirst().orElseThrow();
+      // A times the method's weights, summed over channels
+      assertThat(mul.getType()).isEqualTo("elementwise_mul");
+      assertThat(Ops.in(mul, "X")).isEqualTo(a);
+      String weights = Ops.in(mul, "Y");
+      switch (f) {
+        case MEAN_GRADIENT_SUM -> assertThat(weights).isEqualTo(ExplainProgram.gradMean(a));
+        case GRADIENT_SUM -> assertThat(weights).isEqualTo(ExplainProgram.grad(a));
+        default -> assertThat(ops.stream().filter(o -> o.getType().equals("relu") && Ops.out(o, "Out").equals(weights)
+            && Ops.in(o, "X").equals(ExplainProgram.grad(a)))).hasSize(1);
+      }
+      var declared = p.program().getBlocks(0).getVarsList().stream()
+          .filter(v -> v.getName().equals(ExplainProgram.weightedSum(a))).findFirst().orElseThrow();
+      assertThat(declared.getType().getLodTensor().getTensor().getDimsList())
+          .containsExactly(dims[0], 1L, dims[2], dims[3]);
+    }
+  }
+
+  @Test
   void gradientsOfVariablesWithSeveralConsumersAreSummed() {
     // hardswish_0.tmp_0 feeds both a conv and a residual add in the detector's backbone
     ExplainProgram p = ExplainProgramBuilder.dense(det, "hardswish_0.tmp_0", "sigmoid_0.tmp_0");
