@@ -19,7 +19,8 @@ import java.util.Random;
  * Compiles a generated Paddle program to ONNX and proves it before first use: the graph runs beside the Paddle
  * program on one sample input and must agree (every fetch within 1e-4 of Paddle's, relative to its magnitude when
  * above 1; Grad-CAM grids, or the weighted sum the program forms, at r &ge; 0.9999). The verdict is cached beside the
- * compiled graph, under the same key as the Paddle program (model and params hashes, program key and hash) plus the compiler version.
+ * compiled graph, under the same key as the Paddle program (model and params hashes, program key and hash) plus the
+ * compiler version.
  *
  * @param onnxFile the verified graph, or null
  * @param reason why the program stays on Paddle (null when verified)
