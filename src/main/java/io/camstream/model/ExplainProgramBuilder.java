@@ -163,17 +163,20 @@ public final class ExplainProgramBuilder {
     if (!target.equals(output)) {
       fetches.add(target);
     }
-    String sum = ExplainProgram.weightedSum(layer);
-    switch (fetch) {
-      case GRADIENT -> fetches.addAll(List.of(layer, layerGrad));
-      case MEAN_GRADIENT_SUM -> {
-        String means = s.channelMean(layerGrad, ExplainProgram.gradMean(layer), layer);
-        fetches.addAll(List.of(means, s.channelSum(s.product(layer, means, layer), sum, layer)));
-      }
-      case GRADIENT_SUM -> fetches.add(s.channelSum(s.product(layer, layerGrad, layer), sum, layer));
-      case POSITIVE_GRADIENT_SUM -> fetches.add(s.channelSum(s.product(layer, s.relu(layerGrad, layer), layer), sum,
-          layer));
-      default -> throw new IllegalArgumentException(fetch.name());
+    if (fetch == ExplainProgram.Fetch.GRADIENT) {
+      fetches.addAll(List.of(layer, layerGrad));
+    } else {
+      String weights = switch (fetch) {
+        case MEAN_GRADIENT_SUM -> {
+          String means = s.channelMean(layerGrad, ExplainProgram.gradMean(layer), layer);
+          fetches.add(means);
+          yield means;
+        }
+        case GRADIENT_SUM -> layerGrad;
+        case POSITIVE_GRADIENT_SUM -> s.relu(layerGrad, layer);
+        case GRADIENT -> throw new IllegalStateException(); // handled above
+      };
+      fetches.add(s.channelSum(s.product(layer, weights, layer), ExplainProgram.weightedSum(layer), layer));
     }
     return new ExplainProgram(s.finish(feeds, fetches), feeds, fetches, layer, target, seedShape);
   }

@@ -32,7 +32,7 @@ public final class PaddleToOnnx {
   /** Opset 17: an opset 18 export exceeded 1e-4 on the detector (see notes); 17 agrees to 6e-5. */
   public static final int OPSET = 17;
   /** Bumped whenever a translation changes, so cached verdicts of older graphs are not reused. */
-  public static final String VERSION = "13";
+  public static final String VERSION = "14";
 
   private final ProgramDesc program;
   private final Map<String, Tensor> params;
@@ -89,7 +89,7 @@ public final class PaddleToOnnx {
     findMaskCasts(live, fetches, readers);
     findWeightedSums(live, fetches, readers);
     if (!closedFormMeans.isEmpty() || !maskCasts.isEmpty() || !weightedSums.isEmpty()) {
-      live = live(ops, fetches); // without the convs whose whole result only fed a closed-form mean
+      live = live(ops, fetches); // without the ops whose whole result only fed a shortcut
     }
     for (OpDesc op : live) {
       translate(op);
@@ -448,9 +448,14 @@ public final class PaddleToOnnx {
     String blocks = g.op("SpaceToDepth", in(op, "Output@GRAD"), "blocksize", (long) s);
     String prod = g.op("MatMul", List.of(g.floats(new long[] {ci, (long) s * s * co}, m),
         g.op("Reshape", List.of(blocks, g.longs(0, 0, -1)))));
-    String shape = g.op("Concat", List.of(g.op("Slice", List.of(g.op("Shape", blocks), g.longs(0), g.longs(1))),
-        g.longs(ci), g.op("Slice", List.of(g.op("Shape", blocks), g.longs(2), g.longs(4)))), "axis", 0);
-    emit(op, "Reshape", "Input@GRAD", List.of(prod, shape));
+    emit(op, "Reshape", "Input@GRAD", List.of(prod, shapeWithChannels(blocks, ci)));
+  }
+
+  /** The runtime shape of 4-D {@code x} with {@code channels} in dim 1: [N, channels, H, W]. */
+  private String shapeWithChannels(String x, long channels) {
+    String shape = g.op("Shape", x);
+    return g.op("Concat", List.of(g.op("Slice", List.of(shape, g.longs(0), g.longs(1))), g.longs(channels),
+        g.op("Slice", List.of(shape, g.longs(2), g.longs(4)))), "axis", 0);
   }
 
   private void batchNorm(OpDesc op) {
@@ -533,7 +538,10 @@ public final class PaddleToOnnx {
     g.node("MaxPool", List.of(x), List.of(g.tmp("maxpool_val"), indices), "kernel_shape", k, "strides", strides,
         "pads", pads, "ceil_mode", ceil ? 1 : 0);
     if (k.length == 2 && Arrays.equals(k, strides) && Arrays.stream(pads).allMatch(v -> v == 0) && !ceil) {
-      emit(op, "Identity", "X@GRAD", List.of(windowMaxGrad(shape, indices, gradOut, k)));
+      // windows that do not overlap: each window's output gradient goes to its arg-max pixel, which MaxUnpool does
+      // with the pool's own indices; nothing needs adding up, and the general ScatterElements with add runs on one
+      // thread (2 ms of a batch-8 classifier explain's 13)
+      emit(op, "MaxUnpool", "X@GRAD", List.of(gradOut, indices, shape), "kernel_shape", k, "strides", k);
       return;
     }
     String flat = g.longs(-1);
@@ -542,16 +550,6 @@ public final class PaddleToOnnx {
     String scattered = g.op("ScatterElements", List.of(zeros, g.op("Reshape", List.of(indices, flat)),
         g.op("Reshape", List.of(gradOut, flat))), "axis", 0, "reduction", "add");
     emit(op, "Reshape", "X@GRAD", List.of(scattered, shape));
-  }
-
-  /**
-   * Max-pool gradient for windows that do not overlap (stride = window, no padding): each window's output gradient
-   * goes to its arg-max pixel, which MaxUnpool does with the pool's own indices. No index repeats, so nothing needs
-   * adding up; a ScatterElements with add (the general form) runs on one thread and cost a batch-8 classifier
-   * explain 2 ms of its 13.
-   */
-  private String windowMaxGrad(String shape, String indices, String gradOut, long[] k) {
-    return g.op("MaxUnpool", List.of(gradOut, indices, shape), "kernel_shape", k, "strides", k);
   }
 
   // ---- element-wise ---------------------------------------------------------------------------------------
@@ -1135,7 +1133,10 @@ public final class PaddleToOnnx {
     return dw.length == 4 && da.length == 4 && dw[1] == da[1] && dw[1] > 0 && dw[2] == 1 && dw[3] == 1;
   }
 
-  /** What an op reads once shortcuts apply: a closed-form mean reads the conv's input, a mask cast the compare's. */
+  /**
+   * What an op reads once shortcuts apply: a closed-form mean reads the conv's input, a mask cast the compare's, a
+   * weighted sum the product's operands.
+   */
   private List<String> reads(OpDesc op) {
     OpDesc greater = maskCasts.get(op);
     if (greater != null) {
@@ -1269,9 +1270,7 @@ public final class PaddleToOnnx {
       String a = in(weighted[0]);
       String row = g.op("Reshape", List.of(in(weighted[1]), g.longs(0, 1, -1)));
       String sum = g.op("MatMul", List.of(row, g.op("Reshape", List.of(a, g.longs(0, 0, -1)))));
-      String shape = g.op("Concat", List.of(g.op("Slice", List.of(g.op("Shape", a), g.longs(0), g.longs(1))),
-          g.longs(1), g.op("Slice", List.of(g.op("Shape", a), g.longs(2), g.longs(4)))), "axis", 0);
-      emit(op, "Reshape", "Out", List.of(sum, shape));
+      emit(op, "Reshape", "Out", List.of(sum, shapeWithChannels(a, 1)));
       return;
     }
     boolean all = boolOf(op, "reduce_all", false);
