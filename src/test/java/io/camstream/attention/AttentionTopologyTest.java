@@ -63,8 +63,9 @@ class AttentionTopologyTest {
     if (rightHalfRoi) {
       r.roi(0.5, 0, 0.5, 1);
     }
-    // the record's own timestamp is deliberately wrong: event time comes from the JSON
-    reviews.pipeInput("line-1", r.json(), 0L);
+    // the record's own timestamp, a day later (a review written or replayed late), would put it in other windows:
+    // event time comes from the JSON
+    reviews.pipeInput("line-1", r.json(), at.plus(1, java.time.temporal.ChronoUnit.DAYS).toEpochMilli());
   }
 
   private List<JsonNode> readAlerts() throws Exception {

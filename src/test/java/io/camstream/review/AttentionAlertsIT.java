@@ -41,7 +41,9 @@ class AttentionAlertsIT {
         CamstreamConfig.REVIEW_TOKEN_CONFIG, "atlas-token",
         CamstreamConfig.ATTENTION_MIN_REVIEWS_CONFIG, 3,
         CamstreamConfig.ATTENTION_GRACE_MINUTES_CONFIG, 10));
-    Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(1, ChronoUnit.DAYS);
+    // two days back: every review, the closer two hours into the next day included, lies in the past at any time of
+    // day (a review dated ahead of its record is a skewed clock, counted at its record's time)
+    Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(2, ChronoUnit.DAYS);
     Instant h22 = day.plus(22, ChronoUnit.HOURS);
     Instant h23 = day.plus(23, ChronoUnit.HOURS);
     Instant next = day.plus(1, ChronoUnit.DAYS);
@@ -127,6 +129,56 @@ class AttentionAlertsIT {
       assertThat(a.get("windowSize").asText()).isEqualTo("hourly");
       assertThat(a.at("/window/start").asText()).isEqualTo(start.toString());
       assertThat(a.get("kind").asText()).isEqualTo("attention-outside-roi");
+    }
+  }
+
+  /**
+   * A line whose clock runs three hours ahead: its reviews are counted at the time they were written, and the review
+   * stream keeps going. Dated as sent, they went onto the attention repartition topic three hours ahead of the
+   * broker's clock, which refuses that (one hour by default), and the stream thread failed on them after every
+   * restart.
+   */
+  @Test
+  void reviewsFromALineWhoseClockRunsAheadAreCountedWhenWritten(KafkaFixture kafka) throws Exception {
+    CamstreamConfig config = kafka.config(Map.of(
+        CamstreamConfig.TOPIC_PARTITIONS_CONFIG, 1,
+        CamstreamConfig.REVIEW_PORT_CONFIG, 0,
+        CamstreamConfig.REVIEW_TOKEN_CONFIG, "skew-token"));
+    Instant ahead = Instant.now().plus(3, ChronoUnit.HOURS);
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id = "s" + i;
+      records.add(record(config, id, Reviews.review(id).line("line-skewed").at(ahead.plusSeconds(i))
+          .grid(2, 2, 1, 0, 0, 0)));
+    }
+    try (ReviewService service = ReviewService.start(config)) {
+      long before = Instant.now().toEpochMilli();
+      kafka.produce(records);
+      long after = Instant.now().toEpochMilli();
+      JsonNode windows = null;
+      int counted = 0;
+      for (long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos(); counted < 3
+          && System.nanoTime() < deadline; Thread.sleep(500)) {
+        HttpResponse<String> atlas = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + service.port() + "/api/atlas?size=hourly"))
+            .header("Authorization", "Bearer skew-token").build(), HttpResponse.BodyHandlers.ofString());
+        if (atlas.statusCode() == 503) {
+          continue; // the stores are not queryable until the stream is running
+        }
+        assertThat(atlas.statusCode()).isEqualTo(200);
+        windows = Reviews.MAPPER.readTree(atlas.body()).get("windows");
+        counted = 0;
+        for (JsonNode w : windows) {
+          counted += w.get("count").asInt();
+        }
+      }
+      assertThat(counted).as("reviews counted in the hourly atlas: %s", windows).isEqualTo(3);
+      long hour = Duration.ofHours(1).toMillis();
+      for (JsonNode w : windows) {
+        // the hour the reviews were written in, not the hour the line's clock claimed
+        assertThat(Instant.parse(w.get("start").asText()).toEpochMilli())
+            .isBetween(before / hour * hour, after / hour * hour);
+      }
     }
   }
 
