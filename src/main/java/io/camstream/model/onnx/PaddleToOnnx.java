@@ -32,7 +32,7 @@ public final class PaddleToOnnx {
   /** Opset 17: an opset 18 export exceeded 1e-4 on the detector (see notes); 17 agrees to 6e-5. */
   public static final int OPSET = 17;
   /** Bumped whenever a translation changes, so cached verdicts of older graphs are not reused. */
-  public static final String VERSION = "14";
+  public static final String VERSION = "15";
 
   private final ProgramDesc program;
   private final Map<String, Tensor> params;
@@ -45,8 +45,6 @@ public final class PaddleToOnnx {
   private final Map<OpDesc, ClosedForm> closedFormMeans = new HashMap<>();
   /** Channel sums of a product with per-channel weights, {@code sum_c w[n,c] A[n,c,h,w]}: the reduce, its operands. */
   private final Map<OpDesc, String[]> weightedSums = new HashMap<>();
-  /** Casts to float of a greater_than nothing else reads (the threshold seed's mask), with that greater_than. */
-  private final Map<OpDesc, OpDesc> maskCasts = new HashMap<>();
 
   private PaddleToOnnx(ProgramDesc program, Map<String, Tensor> params) {
     this.program = program;
@@ -86,9 +84,8 @@ public final class PaddleToOnnx {
     List<OpDesc> live = live(ops, fetches);
     Map<String, Integer> readers = readers(live);
     findClosedFormMeans(live, fetches, readers);
-    findMaskCasts(live, fetches, readers);
     findWeightedSums(live, fetches, readers);
-    if (!closedFormMeans.isEmpty() || !maskCasts.isEmpty() || !weightedSums.isEmpty()) {
+    if (!closedFormMeans.isEmpty() || !weightedSums.isEmpty()) {
       live = live(ops, fetches); // without the ops whose whole result only fed a shortcut
     }
     for (OpDesc op : live) {
@@ -1076,24 +1073,6 @@ public final class PaddleToOnnx {
   }
 
   /**
-   * The threshold seed's float mask, {@code cast(x > t)}, is written {@code relu(sign(x - t))}: the same zeros and
-   * ones (a difference of two floats near t is never subnormal), without a bool tensor, and ONNX Runtime's Cast from
-   * bool runs on one thread (a millisecond on a 640x480 map).
-   */
-  private void findMaskCasts(List<OpDesc> live, List<String> fetches, Map<String, Integer> readers) {
-    for (OpDesc op : live) {
-      if (op.getType().equals("cast") && intOf(op, "out_dtype", 5) == 5) {
-        String x = Ops.in(op, "X");
-        OpDesc greater = producers.get(x);
-        if (greater != null && greater.getType().equals("greater_than") && readers.getOrDefault(x, 0) == 1
-            && !fetches.contains(x) && intOf(greater, "axis", -1) == -1) {
-          maskCasts.put(op, greater);
-        }
-      }
-    }
-  }
-
-  /**
    * The explain program's weighted sum for Grad-CAM, {@code reduce_sum(A * w, dim 1)} with w one weight per channel
    * [N,C,1,1], is a batched matrix product [N,1,C] x [N,C,H*W]: no feature-map-sized product, and no reduction
    * across channels (which ONNX Runtime runs slowly on NCHW).
@@ -1134,14 +1113,10 @@ public final class PaddleToOnnx {
   }
 
   /**
-   * What an op reads once shortcuts apply: a closed-form mean reads the conv's input, a mask cast the compare's, a
-   * weighted sum the product's operands.
+   * What an op reads once shortcuts apply: a closed-form mean reads the conv's input, a weighted sum the product's
+   * operands.
    */
   private List<String> reads(OpDesc op) {
-    OpDesc greater = maskCasts.get(op);
-    if (greater != null) {
-      return Ops.allInputs(greater);
-    }
     String[] weighted = weightedSums.get(op);
     if (weighted != null) {
       return List.of(weighted);
@@ -1278,10 +1253,13 @@ public final class PaddleToOnnx {
     int keep = boolOf(op, "keep_dim", false) ? 1 : 0;
     String x = in(op, "X");
     if (op.getType().equals("reduce_sum") && channelSum(op)) {
-      // a sum across channels as a 1x1 convolution with ones: a reduction over dim 1 of NCHW is slow in ONNX Runtime
+      // a sum across channels as a product with a row of ones: a reduction over dim 1 of NCHW is slow in ONNX
+      // Runtime, and a 1x1 convolution drags the map into and out of NCHWc blocks
       float[] ones = new float[(int) dims(Ops.in(op, "X"))[1]];
       Arrays.fill(ones, 1f);
-      emit(op, "Conv", "Out", List.of(x, g.floats(new long[] {1, ones.length, 1, 1}, ones)));
+      String sum = g.op("MatMul", List.of(g.floats(new long[] {1, ones.length}, ones),
+          g.op("Reshape", List.of(x, g.longs(0, 0, -1)))));
+      emit(op, "Reshape", "Out", List.of(sum, shapeWithChannels(x, 1)));
       return;
     }
     if (op.getType().equals("reduce_mean")) {
@@ -1296,11 +1274,6 @@ public final class PaddleToOnnx {
   }
 
   private void cast(OpDesc op) {
-    OpDesc greater = maskCasts.get(op);
-    if (greater != null) {
-      out(op, "Out", g.op("Relu", g.op("Sign", g.op("Sub", List.of(in(greater, "X"), in(greater, "Y"))))));
-      return;
-    }
     int to = switch ((int) intOf(op, "out_dtype", 5)) {
       case 0 -> OnnxGraph.BOOL;
       case 2 -> OnnxGraph.INT32;
