@@ -64,6 +64,12 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Batch size of the engine timings: each image repeated N times (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--kernel-profile",
+      description = "Also time ONNX Runtime's graphs by its profiler: kernel time per run, which thread wake-ups and"
+          + " other load disturb far less than wall time, and what the explain graph adds by op type. The"
+          + " pipeline and memory parts are skipped (the profiler slows every kernel a little).")
+  boolean kernelProfile;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -76,16 +82,34 @@ public final class BenchCommand implements Callable<Integer> {
     for (Path f : files) {
       bytes.add(Files.readAllBytes(f));
     }
-    try (PaddleExplainer explainer = new PaddleExplainer(List.of(ms), shared, engine.options().withPool(1,
-        engine.options().threadsPerPredictor()))) {
+    Path profiles = kernelProfile ? Files.createTempDirectory("camstream-ort-profile") : null;
+    io.camstream.engine.EngineOptions options = engine.options().withPool(1, engine.options().threadsPerPredictor());
+    String l;
+    ModelRuntime.Kind kind;
+    try (PaddleExplainer explainer = new PaddleExplainer(List.of(ms), shared,
+        profiles == null ? options : options.withOnnxProfile(profiles))) {
       ModelRuntime rt = explainer.runtime(ms.id());
-      String l = layer != null ? layer : rt.defaultLayer();
+      l = layer != null ? layer : rt.defaultLayer();
       out.printf("bench %s, layer %s, %d image(s), %d iterations after %d warm-up, %d thread(s), %s%n", ms.key(), l,
           files.size(), iterations, warmup, engine.options().threadsPerPredictor(), System.getProperty("os.arch"));
-      engineTimes(out, rt, l, bytes);
-      pipelineTimes(out, explainer, ms, l, bytes);
-      if (memory > 0) {
-        memoryGrowth(out, explainer, ms, l, bytes);
+      kind = engineTimes(out, rt, l, bytes);
+      if (profiles == null) {
+        pipelineTimes(out, explainer, ms, l, bytes);
+        if (memory > 0) {
+          memoryGrowth(out, explainer, ms, l, bytes);
+        }
+      }
+    }
+    if (profiles != null) {
+      try {
+        kernelTimes(out, profiles, l, kind, bytes.size());
+      } finally {
+        try (var s = Files.list(profiles)) {
+          for (Path f : s.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(profiles);
       }
     }
     out.flush();
@@ -93,10 +117,51 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
+   * ONNX Runtime's profiler files for the forward and explain sessions of the engine loop (written when the
+   * explainer closed them): kernel time per run, paired by round, and the op types the explain graph adds.
+   */
+  private void kernelTimes(PrintWriter out, Path profiles, String l, ModelRuntime.Kind kind, int images)
+      throws IOException {
+    String device = engine.devices.get(0);
+    Path fwd = profileFile(profiles, ModelRuntime.profileName(
+        ModelRuntime.key(l, ModelRuntime.Kind.ORIGINAL, OnnxModel.ENGINE), device));
+    Path exp = profileFile(profiles, ModelRuntime.profileName(ModelRuntime.key(l, kind, OnnxModel.ENGINE), device));
+    if (fwd == null || exp == null) {
+      out.println("kernels onnxruntime: no profile (ONNX Runtime did not run these graphs)");
+      return;
+    }
+    io.camstream.engine.OrtProfile f = io.camstream.engine.OrtProfile.read(fwd, warmup * images);
+    io.camstream.engine.OrtProfile x = io.camstream.engine.OrtProfile.read(exp, warmup * images);
+    out.printf("kernels onnxruntime forward-only  median %8.2f ms  p90 %8.2f ms  (time inside kernels, %d runs)%n",
+        percentile(f.runKernelMs(), 50), percentile(f.runKernelMs(), 90), f.runKernelMs().size());
+    out.printf("kernels onnxruntime explain       median %8.2f ms  p90 %8.2f ms%n", percentile(x.runKernelMs(), 50),
+        percentile(x.runKernelMs(), 90));
+    int n = Math.min(f.runKernelMs().size(), x.runKernelMs().size());
+    out.printf("ratio   onnxruntime kernel time explain / forward-only: %.3f (medians), %.3f (median of pairs)%n",
+        percentile(x.runKernelMs(), 50) / percentile(f.runKernelMs(), 50),
+        percentile(pairRatios(x.runKernelMs().subList(0, n), f.runKernelMs().subList(0, n)), 50));
+    StringBuilder added = new StringBuilder("kernels explain - forward by op type, ms per run:");
+    x.opTypeMs().entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - f.opTypeMs().getOrDefault(e.getKey(), 0.0)))
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+        .forEach(e -> added.append(String.format(" %s %+.2f", e.getKey(), e.getValue())));
+    out.println(added);
+  }
+
+  /** The newest file ORT wrote for a prefix ({@code <prefix>_<date>.json}), or null. */
+  private static Path profileFile(Path dir, String prefix) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(prefix + "_")
+          && p.getFileName().toString().endsWith(".json")).max(java.util.Comparator.naturalOrder()).orElse(null);
+    }
+  }
+
+  /**
    * Native pass only: the original program against the explain program on the same prepared inputs, on both
    * engines (Paddle Inference, and ONNX Runtime when the compiled graphs verify), all four alternated in one loop.
    */
-  private void engineTimes(PrintWriter out, ModelRuntime rt, String l, List<byte[]> bytes) throws Exception {
+  private ModelRuntime.Kind engineTimes(PrintWriter out, ModelRuntime rt, String l, List<byte[]> bytes)
+      throws Exception {
     String m = method != null ? method : rt.spec().method() != null ? rt.spec().method() : CamMethods.DEFAULT;
     ModelRuntime.Kind kind = ModelRuntime.Kind.of(CamMethods.byName(m));
     if (kind == ModelRuntime.Kind.FORWARD) {
@@ -165,6 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
           percentile(times.get(3), 50) / percentile(times.get(1), 50), percentile(pairRatios(times.get(3),
               times.get(1)), 50), percentile(times.get(2), 50) / percentile(times.get(0), 50));
     }
+    return kind;
   }
 
   private static List<Double> pairRatios(List<Double> a, List<Double> b) {

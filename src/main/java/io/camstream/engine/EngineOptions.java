@@ -15,6 +15,8 @@ import java.util.List;
  * @param render how maps are rendered
  * @param engine {@code onnxruntime} or {@code paddle} for every model, overriding the specs; null: each spec's
  *     choice, else ONNX Runtime for a program whose compiled graph verifies against Paddle
+ * @param onnxProfile a folder for ONNX Runtime's profiler, one JSON file per session written when it closes (every
+ *     kernel timed, so runs get slower: for {@code bench --kernel-profile} only); null: no profiling
  */
 public record EngineOptions(
     List<String> devices,
@@ -23,11 +25,17 @@ public record EngineOptions(
     int maxBatch,
     Path cacheRoot,
     RenderOptions render,
-    String engine) {
+    String engine,
+    Path onnxProfile) {
 
   public EngineOptions(List<String> devices, int poolSizePerDevice, int threadsPerPredictor, int maxBatch,
       Path cacheRoot, RenderOptions render) {
     this(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, render, null);
+  }
+
+  public EngineOptions(List<String> devices, int poolSizePerDevice, int threadsPerPredictor, int maxBatch,
+      Path cacheRoot, RenderOptions render, String engine) {
+    this(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, render, engine, null);
   }
 
   public EngineOptions {
@@ -55,10 +63,16 @@ public record EngineOptions(
   }
 
   public EngineOptions withPool(int perDevice, int threads) {
-    return new EngineOptions(devices, perDevice, threads, maxBatch, cacheRoot, render, engine);
+    return new EngineOptions(devices, perDevice, threads, maxBatch, cacheRoot, render, engine, onnxProfile);
   }
 
   public EngineOptions withEngine(String e) {
-    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, render, e);
+    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, render, e,
+        onnxProfile);
+  }
+
+  public EngineOptions withOnnxProfile(Path folder) {
+    return new EngineOptions(devices, poolSizePerDevice, threadsPerPredictor, maxBatch, cacheRoot, render, engine,
+        folder);
   }
 }

@@ -207,7 +207,7 @@ public final class ModelRuntime implements AutoCloseable {
    *     ONNX Runtime when the graph compiles and verifies, else Paddle with one log line giving the reason
    */
   public synchronized Loaded program(String layer, Kind kind, String engine) throws ExplainException {
-    String key = kind + "-" + layer + "@" + (engine == null ? "auto" : engine);
+    String key = key(layer, kind, engine);
     Loaded l = programs.get(key);
     if (l != null) {
       return l;
@@ -227,7 +227,10 @@ public final class ModelRuntime implements AutoCloseable {
             options.threadsPerPredictor());
         if (v.ok()) {
           for (String d : options.devices()) {
-            byDevice.put(d, new OnnxModel(v.onnxFile(), device(d), dims, p.fetches(), options.threadsPerPredictor()));
+            Path profile = options.onnxProfile() == null ? null
+                : options.onnxProfile().resolve(profileName(key, d));
+            byDevice.put(d, new OnnxModel(v.onnxFile(), device(d), dims, p.fetches(), options.threadsPerPredictor(),
+                profile));
           }
           used = OnnxModel.ENGINE;
         } else if (OnnxModel.ENGINE.equals(engine)) {
@@ -249,6 +252,16 @@ public final class ModelRuntime implements AutoCloseable {
       throw new ExplainException(Reason.ENGINE_FAILED, "model " + spec.key() + ", layer " + layer + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /** The profiler's file name prefix for a loaded program on a device: its cache key, file-safe. */
+  public static String profileName(String key, String device) {
+    return (key + "-" + device).replaceAll("[^A-Za-z0-9._@-]", "_");
+  }
+
+  /** The key under which {@link #program(String, Kind, String)} keeps a loaded program. */
+  public static String key(String layer, Kind kind, String engine) {
+    return kind + "-" + layer + "@" + (engine == null ? "auto" : engine);
   }
 
   private Map<String, io.camstream.model.Tensor> params() throws IOException {

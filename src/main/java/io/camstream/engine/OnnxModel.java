@@ -30,12 +30,26 @@ public final class OnnxModel extends DjlBackend {
    */
   public OnnxModel(Path onnxFile, Device device, Map<String, long[]> feedDims, List<String> fetches, int threads)
       throws IOException {
-    super(load(onnxFile, device, threads), feedDims, fetches);
+    this(onnxFile, device, feedDims, fetches, threads, null);
   }
 
-  private static Model load(Path onnxFile, Device device, int threads) throws IOException {
+  /** @param profile file name prefix for ONNX Runtime's profiler (it adds a date and .json), or null */
+  public OnnxModel(Path onnxFile, Device device, Map<String, long[]> feedDims, List<String> fetches, int threads,
+      Path profile) throws IOException {
+    super(load(onnxFile, device, threads, profile), feedDims, fetches);
+  }
+
+  private static Model load(Path onnxFile, Device device, int threads, Path profile) throws IOException {
     Engine.getEngine(DJL_ENGINE); // DJL's engine must create the ORT environment before the plain API touches it
     OrtSession.SessionOptions options = sessionOptions(device, threads);
+    if (profile != null) {
+      try {
+        options.enableProfiling(profile.toString());
+      } catch (OrtException e) {
+        options.close();
+        throw new IOException("ONNX Runtime cannot profile to " + profile + ": " + e.getMessage(), e);
+      }
+    }
     Model model = Model.newInstance("camstream-onnx", device, DJL_ENGINE);
     try {
       String name = onnxFile.getFileName().toString().replaceFirst("\\.onnx$", "");
