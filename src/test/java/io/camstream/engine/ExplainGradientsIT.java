@@ -89,8 +89,8 @@ class ExplainGradientsIT {
   /**
    * Grad-CAM, HiResCAM and LayerCAM programs form the weighted sum over channels in the engine and hand back only
    * that map: after ReLU it equals the method's plain-Java map from the full program's A and A@GRAD. The detector's
-   * layer runs the ONNX shortcuts (the DB head's tiling transposed convs as SpaceToDepth and a matrix product, the
-   * channel sums as a matrix product or a 1x1 conv of ones); the deeper layers the gradient through the FPN.
+   * layer runs the ONNX shortcuts (the DB head's upsampler pair differentiated in blocks, the channel sums as matrix
+   * products); the deeper layers the gradient through the FPN.
    */
   @ParameterizedTest
   @CsvSource({"ocr-textline-cls, hard_swish_17.tmp_0, textline_en_0.png",
