@@ -73,6 +73,27 @@ class OnnxShapesIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aBatchOfTwoImagesInOneCallAgreesImageByImage() throws Exception {
+    // one group (same model, layer, method and input size) is one native call of batch 2
+    List<ExplainInput> batch = List.of(
+        new ExplainInput("ocr-db-det", tiled(517, 333), "a", "concat_0.tmp_0", "layercam", null, null, null, false),
+        new ExplainInput("ocr-db-det", tiled(520, 330), "b", "concat_0.tmp_0", "layercam", null, null, null, false));
+    List<Object> p = paddle.explainAll(batch);
+    List<Object> o = onnx.explainAll(batch);
+    for (int i = 0; i < batch.size(); i++) {
+      float[] a = ((Explanation) p.get(i)).grid().values();
+      float[] b = ((Explanation) o.get(i)).grid().values();
+      assertThat(a[CamMath.argmax(a)]).isGreaterThan(0f);
+      double r = CamMath.pearson(a, b);
+      System.out.printf("shapes batch image %d r = %.7f%n", i, r);
+      assertThat(r).as("image %d of the batch", i).isGreaterThanOrEqualTo(0.9999);
+    }
+    float[] first = ((Explanation) o.get(0)).grid().values();
+    float[] second = ((Explanation) o.get(1)).grid().values();
+    assertThat(CamMath.pearson(first, second)).as("two different images, two different maps").isLessThan(0.999);
+  }
+
   /** A {@code width x height} canvas tiled with the text photo at its own scale, so the text stays legible. */
   private static byte[] tiled(int width, int height) throws Exception {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
