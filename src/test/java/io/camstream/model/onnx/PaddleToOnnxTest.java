@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class PaddleToOnnxTest {
 
   @Test
-  void theDbHeadsUpsamplerPairIsDifferentiatedInBlocksOfTheHeadConvsResolution() throws Exception {
+  void theDbHeadsUpsamplersFoldTheirBatchNormAndAreDifferentiatedInBlocksOfTheHeadConvsResolution() throws Exception {
     Path dir = Shared.dir().resolve("models/ch_PP-OCRv3_det_infer");
     ProgramGraph det = new ProgramGraph(ProgramIO.read(dir.resolve("inference.pdmodel")));
     ExplainProgram p = ExplainProgramBuilder.dense(det, "concat_0.tmp_0", "sigmoid_0.tmp_0");
@@ -39,6 +39,11 @@ class PaddleToOnnxTest {
     // the two upsamplers' forward passes only: their adjoint has no transposed conv (the head conv's input
     // gradient is a forward conv with the flipped filter, written so by the explain program)
     assertThat(nodes.stream().filter(n -> n.getOpType().equals("ConvTranspose"))).hasSize(2);
+    // the first upsampler's bias add and batch norm are folded into it: it writes the batch norm's output
+    assertThat(nodes.stream().filter(n -> n.getOpType().equals("ConvTranspose") && n.getInputCount() == 3
+        && n.getOutput(0).equals("batch_norm_48.tmp_3"))).hasSize(1);
+    assertThat(nodes.stream().filter(n -> n.getOpType().equals("BatchNormalization"))
+        .flatMap(n -> n.getInputList().stream())).doesNotContain("elementwise_add_10.tmp_0");
     // one SpaceToDepth, of the output gradient in 4x4 blocks: none of the 240x320 gradient in 2x2 blocks
     List<NodeProto> s2d = nodes.stream().filter(n -> n.getOpType().equals("SpaceToDepth")).toList();
     assertThat(s2d).singleElement().satisfies(n -> assertThat(n.getAttribute(0).getI()).isEqualTo(4));
