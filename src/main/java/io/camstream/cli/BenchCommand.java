@@ -3,9 +3,11 @@ package io.camstream.cli;
 import io.camstream.cam.CamMethods;
 import io.camstream.engine.Backend;
 import io.camstream.engine.Blob;
+import io.camstream.engine.EngineOptions;
 import io.camstream.engine.ModelRuntime;
 import io.camstream.engine.PaddleExplainer;
 import io.camstream.engine.OnnxModel;
+import io.camstream.engine.OrtProfile;
 import io.camstream.engine.PaddleModel;
 import io.camstream.engine.Preprocessor;
 import io.camstream.explain.ExplainException;
@@ -83,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
       bytes.add(Files.readAllBytes(f));
     }
     Path profiles = kernelProfile ? Files.createTempDirectory("camstream-ort-profile") : null;
-    io.camstream.engine.EngineOptions options = engine.options().withPool(1, engine.options().threadsPerPredictor());
+    EngineOptions options = engine.options().withPool(1, engine.options().threadsPerPredictor());
     String l;
     ModelRuntime.Kind kind;
     try (PaddleExplainer explainer = new PaddleExplainer(List.of(ms), shared,
@@ -130,8 +132,8 @@ public final class BenchCommand implements Callable<Integer> {
       out.println("kernels onnxruntime: no profile (ONNX Runtime did not run these graphs)");
       return;
     }
-    io.camstream.engine.OrtProfile f = io.camstream.engine.OrtProfile.read(fwd, warmup * images);
-    io.camstream.engine.OrtProfile x = io.camstream.engine.OrtProfile.read(exp, warmup * images);
+    OrtProfile f = OrtProfile.read(fwd, warmup * images);
+    OrtProfile x = OrtProfile.read(exp, warmup * images);
     out.printf("kernels onnxruntime forward-only  median %8.2f ms  p90 %8.2f ms  (time inside kernels, %d runs)%n",
         percentile(f.runKernelMs(), 50), percentile(f.runKernelMs(), 90), f.runKernelMs().size());
     out.printf("kernels onnxruntime explain       median %8.2f ms  p90 %8.2f ms%n", percentile(x.runKernelMs(), 50),

@@ -23,6 +23,15 @@ final class EngineFixture {
     return ModelSpec.load(Shared.spec(id));
   }
 
+  /** An explainer of the shipped models {@code ids} on one engine ({@code paddle}, {@code onnxruntime}). */
+  static PaddleExplainer explainer(String engine, String... ids) throws Exception {
+    List<ModelSpec> specs = new java.util.ArrayList<>();
+    for (String id : ids) {
+      specs.add(spec(id));
+    }
+    return new PaddleExplainer(specs, Shared.dir(), options().withEngine(engine));
+  }
+
   static ModelRuntime runtime(String id) throws Exception {
     return new ModelRuntime(spec(id), Shared.dir(), options());
   }

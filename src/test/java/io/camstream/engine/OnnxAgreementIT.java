@@ -6,7 +6,6 @@ import io.camstream.cam.CamMath;
 import io.camstream.cam.CamMethods;
 import io.camstream.explain.ExplainInput;
 import io.camstream.explain.Explanation;
-import io.camstream.model.ModelSpec;
 import io.camstream.testing.Shared;
 import java.util.Arrays;
 import java.util.List;
@@ -27,9 +26,8 @@ class OnnxAgreementIT {
 
   @BeforeAll
   static void open() throws Exception {
-    List<ModelSpec> specs = List.of(EngineFixture.spec("ocr-textline-cls"), EngineFixture.spec("ocr-db-det"));
-    paddle = new PaddleExplainer(specs, Shared.dir(), EngineFixture.options().withEngine("paddle"));
-    onnx = new PaddleExplainer(specs, Shared.dir(), EngineFixture.options().withEngine("onnxruntime"));
+    paddle = EngineFixture.explainer("paddle", "ocr-textline-cls", "ocr-db-det");
+    onnx = EngineFixture.explainer("onnxruntime", "ocr-textline-cls", "ocr-db-det");
   }
 
   @AfterAll

@@ -33,9 +33,8 @@ class OnnxShapesIT {
 
   @BeforeAll
   static void open() throws Exception {
-    List<io.camstream.model.ModelSpec> specs = List.of(EngineFixture.spec("ocr-db-det"));
-    paddle = new PaddleExplainer(specs, Shared.dir(), EngineFixture.options().withEngine("paddle"));
-    onnx = new PaddleExplainer(specs, Shared.dir(), EngineFixture.options().withEngine("onnxruntime"));
+    paddle = EngineFixture.explainer("paddle", "ocr-db-det");
+    onnx = EngineFixture.explainer("onnxruntime", "ocr-db-det");
     photo = ImageIO.read(new ByteArrayInputStream(Shared.imageBytes("rapidocr_text_rec.jpg")));
   }
 

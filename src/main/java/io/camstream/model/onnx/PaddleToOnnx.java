@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Compiles a Paddle program (a model as shipped, or an explain program with its seed and grad ops) into one plain
@@ -407,8 +408,7 @@ public final class PaddleToOnnx {
         continue;
       }
       OpDesc bn = soleReader(Ops.out(add, "Out"), "batch_norm", "X", fetches, readers, readerOf);
-      if (bn != null && !(params.containsKey(Ops.in(bn, "Scale")) && params.containsKey(Ops.in(bn, "Bias"))
-          && params.containsKey(Ops.in(bn, "Mean")) && params.containsKey(Ops.in(bn, "Variance")))) {
+      if (bn != null && !foldableBn(bn)) {
         bn = null;
       }
       transposeFolds.put(op, new OpDesc[] {add, bn});
@@ -432,19 +432,12 @@ public final class PaddleToOnnx {
     long[] d = filter.dims();
     int cout = (int) d[1];
     int taps = (int) (d[2] * d[3]);
-    float[] b = params.get(Ops.in(add, "Y")).data().clone();
+    float[] b = params.get(Ops.in(add, "Y")).data();
     float[] a = new float[cout];
     Arrays.fill(a, 1f);
     if (bn != null) {
-      float eps = floatOf(bn, "epsilon", 1e-5f);
-      float[] scale = params.get(Ops.in(bn, "Scale")).data();
-      float[] var = params.get(Ops.in(bn, "Variance")).data();
-      float[] mean = params.get(Ops.in(bn, "Mean")).data();
-      float[] beta = params.get(Ops.in(bn, "Bias")).data();
-      for (int c = 0; c < cout; c++) {
-        a[c] = (float) (scale[c] / Math.sqrt(var[c] + (double) eps));
-        b[c] = a[c] * (b[c] - mean[c]) + beta[c];
-      }
+      a = bnScale(bn);
+      b = bnShift(bn, a, b);
     }
     float[] f = filter.data().clone();
     for (int i = 0; i < f.length; i++) {
@@ -584,8 +577,7 @@ public final class PaddleToOnnx {
       Tensor bias = params.get(Ops.in(add, "Y"));
       if (w1 == null || w2 == null || bias == null || !tiling(inner, w1.dims()) || !tiling(outer, w2.dims())
           || !tiling(convT, w1.dims()) || bias.dims().length != 1 || bias.dims()[0] != w1.dims()[1]
-          || intOf(add, "axis", -1) != 1 || w2.dims()[0] != w1.dims()[1]
-          || !params.containsKey(Ops.in(bn, "Mean")) || !params.containsKey(Ops.in(bn, "Bias"))) {
+          || intOf(add, "axis", -1) != 1 || w2.dims()[0] != w1.dims()[1] || !foldableBn(bn)) {
         continue;
       }
       tileChains.put(inner, new TileChain(outer, bn, w1, w2, bias));
@@ -619,16 +611,9 @@ public final class PaddleToOnnx {
     int rows = s1 * s1 * ch; // blocks of x's resolution: depth (i*s1 + j)*C + c, as SpaceToDepth orders it
     float[] f1 = c.w1().data();
     float[] f2 = c.w2().data();
-    Tensor scale = params.get(Ops.in(c.bn(), "Scale"));
-    Tensor var = params.get(Ops.in(c.bn(), "Variance"));
-    Tensor mean = params.get(Ops.in(c.bn(), "Mean"));
-    Tensor beta = params.get(Ops.in(c.bn(), "Bias"));
-    float eps = floatOf(c.bn(), "epsilon", 1e-5f);
-    float[] a = new float[ch];
+    float[] a = bnScale(c.bn());
+    float[] shift = bnShift(c.bn(), a, c.bias().data());
     float[] threshold = new float[rows];
-    for (int k = 0; k < ch; k++) {
-      a[k] = (float) (scale.data()[k] / Math.sqrt(var.data()[k] + (double) eps));
-    }
     float[] up = new float[rows * s * s * c2]; // convT2's adjoint: [s1*s1*C, S*S*C2]
     float[] fwd = new float[rows * cin]; // convT1 recomputed in blocks, batch-norm scale folded in
     float[] back = new float[cin * rows]; // convT1's adjoint, batch-norm scale folded in
@@ -636,7 +621,7 @@ public final class PaddleToOnnx {
       for (int j = 0; j < s1; j++) {
         for (int k = 0; k < ch; k++) {
           int row = (i * s1 + j) * ch + k;
-          threshold[row] = -(a[k] * (c.bias().data()[k] - mean.data()[k]) + beta.data()[k]);
+          threshold[row] = -shift[k];
           for (int x = 0; x < cin; x++) {
             float w = f1[((x * ch + k) * s1 + i) * s1 + j];
             fwd[row * cin + x] = a[k] * w;
@@ -691,14 +676,36 @@ public final class PaddleToOnnx {
     if (!has(op, false, "X@GRAD")) {
       return;
     }
-    Tensor scale = param(op, "Scale");
-    Tensor var = param(op, "Variance");
-    float eps = floatOf(op, "epsilon", 1e-5f);
+    float[] a = bnScale(op);
+    emit(op, "Mul", "X@GRAD", List.of(in(op, "Y@GRAD"), g.floats(new long[] {1, a.length, 1, 1}, a)));
+  }
+
+  /** Batch norm with its running statistics as y = a*x + shift per channel: a = scale / sqrt(var + eps). */
+  private float[] bnScale(OpDesc bn) {
+    Tensor scale = param(bn, "Scale");
+    Tensor var = param(bn, "Variance");
+    float eps = floatOf(bn, "epsilon", 1e-5f);
     float[] a = new float[scale.size()];
     for (int c = 0; c < a.length; c++) {
       a[c] = (float) (scale.data()[c] / Math.sqrt(var.data()[c] + (double) eps));
     }
-    emit(op, "Mul", "X@GRAD", List.of(in(op, "Y@GRAD"), g.floats(new long[] {1, a.length, 1, 1}, a)));
+    return a;
+  }
+
+  /** The shift of a batch norm applied to x + bias: a*(bias - mean) + beta per channel. */
+  private float[] bnShift(OpDesc bn, float[] a, float[] bias) {
+    float[] mean = param(bn, "Mean").data();
+    float[] beta = param(bn, "Bias").data();
+    float[] shift = new float[a.length];
+    for (int c = 0; c < a.length; c++) {
+      shift[c] = a[c] * (bias[c] - mean[c]) + beta[c];
+    }
+    return shift;
+  }
+
+  /** Whether a batch norm's four tensors are parameters, so it can be folded into the op before it. */
+  private boolean foldableBn(OpDesc bn) {
+    return Stream.of("Scale", "Bias", "Mean", "Variance").allMatch(slot -> params.containsKey(Ops.in(bn, slot)));
   }
 
   private boolean globalPool(OpDesc op) {
