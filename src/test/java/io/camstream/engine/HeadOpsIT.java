@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * conv2d_transpose, bilinear/nearest interpolation, sigmoid, transpose2, unsqueeze2/squeeze2, depthwise conv, tanh,
  * pool2d, reshape2, dropout, mul, hard_swish, matmul, elementwise sub/mul, relu, scale), in one test-written model,
  * against finite differences through the same model cut at the layer; on Paddle Inference and on ONNX Runtime.
+ * The average-pooling windows of common backbones (strided, padded, ceil mode, adaptive) and the activations of
+ * transformer and detector backbones (leaky_relu, gelu exact and tanh-approximated, silu) likewise.
  */
 class HeadOpsIT {
 
@@ -38,6 +40,43 @@ class HeadOpsIT {
                   .isGreaterThan(1e-4);
               assertThat(r.relativeError()).as("class %d on %s: %s", c, e, r).isLessThan(0.02);
             });
+      }
+    }
+  }
+
+  @Test
+  void averagePoolingWindowsOfCommonBackbonesMatchFiniteDifferences() throws Exception {
+    TinyModels.pools().write(dir);
+    ModelSpec spec = TinyModels.spec(dir, "pools", "A", "logits", "probs");
+    try (ModelRuntime rt = new ModelRuntime(spec, dir, EngineFixture.options())) {
+      assertThat(rt.program("A", ModelRuntime.Kind.EXPLAIN).program().program().getBlocks(0).getOpsList())
+          .filteredOn(op -> op.getType().equals("pool2d_grad")).hasSize(4);
+      Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 44, 1f));
+      for (int cls = 0; cls < TinyModels.K; cls++) {
+        float[] seed = new float[TinyModels.K];
+        seed[cls] = 1f;
+        int c = cls;
+        GradientCheck.run(rt, "A", x, seed, cls, 24, 24, dir, 1e-2f, 1e-2f, ExplainGradientsIT.ENGINES)
+            .forEach((e, r) -> assertThat(r.relativeError()).as("class %d on %s: %s", c, e, r).isLessThan(1e-3));
+      }
+    }
+  }
+
+  @Test
+  void gradientsThroughLeakyReluGeluAndSiluMatchFiniteDifferences() throws Exception {
+    TinyModels.activations().write(dir);
+    ModelSpec spec = TinyModels.spec(dir, "activations", "A", "logits", "probs");
+    try (ModelRuntime rt = new ModelRuntime(spec, dir, EngineFixture.options())) {
+      assertThat(rt.program("A", ModelRuntime.Kind.EXPLAIN).program().program().getBlocks(0).getOpsList())
+          .extracting(io.camstream.model.proto.Framework.OpDesc::getType)
+          .contains("leaky_relu_grad", "gelu_grad", "silu_grad");
+      Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 54, 1f));
+      for (int cls = 0; cls < TinyModels.K; cls++) {
+        float[] seed = new float[TinyModels.K];
+        seed[cls] = 1f;
+        int c = cls;
+        GradientCheck.run(rt, "A", x, seed, cls, 16, 16, dir, 1e-3f, 1e-3f, ExplainGradientsIT.ENGINES)
+            .forEach((e, r) -> assertThat(r.relativeError()).as("class %d on %s: %s", c, e, r).isLessThan(0.01));
       }
     }
   }

@@ -33,10 +33,56 @@ final class TinyModels {
   }
 
   static ProgramWriter.Op pool(ProgramWriter w, String in, String out, String type, int k, boolean global) {
+    return pool(w, in, out, type, k, k, 0, true, false, false).b("global_pooling", global);
+  }
+
+  /** A pool2d with every window attribute given; {@code k} is the output size when {@code adaptive}. */
+  static ProgramWriter.Op pool(ProgramWriter w, String in, String out, String type, int k, int stride, int pad,
+      boolean exclusive, boolean adaptive, boolean ceil) {
     return w.op("pool2d").in("X", in).out("Out", out).s("pooling_type", type).ints("ksize", k, k)
-        .b("global_pooling", global).ints("strides", k, k).ints("paddings", 0, 0).b("exclusive", true)
-        .b("adaptive", false).b("ceil_mode", false).s("data_format", "NCHW").s("padding_algorithm", "EXPLICIT")
+        .ints("strides", stride, stride).ints("paddings", pad, pad).b("exclusive", exclusive)
+        .b("adaptive", adaptive).b("ceil_mode", ceil).s("data_format", "NCHW").s("padding_algorithm", "EXPLICIT")
         .b("use_cudnn", false).b("use_mkldnn", false).b("is_test", true);
+  }
+
+  /**
+   * Average-pooling windows of common backbones after a layer A = relu(conv3x3(x)) [N,4,8,8], side by side:
+   * 2x2 stride 2 in ceil mode (ResNet-vd's shortcut), 3x3 stride 2 padding 1 in ceil mode counting the padding
+   * (5x5 out, the last window half in the padding), 3x3 stride 1 padding 1 exclusive, and adaptive to 3x3 (PSP and
+   * PP-LiteSeg pyramids: windows of 3 that overlap). Each is flattened; concat -> matmul_v2 + b = logits -> softmax.
+   */
+  static ProgramWriter pools() {
+    ProgramWriter w = new ProgramWriter();
+    w.feed("x", -1, 3, S, S);
+    int[] sides = {4, 5, 8, 3};
+    int features = 0;
+    for (int side : sides) {
+      features += C * side * side;
+    }
+    w.param("conv_w", new long[] {C, 3, 3, 3}, ProgramWriter.random(C * 27, 41, 0.4f));
+    w.param("fc_w", new long[] {features, K}, ProgramWriter.random(features * K, 42, 0.3f));
+    w.param("fc_b", new long[] {K}, ProgramWriter.random(K, 43, 0.1f));
+    w.var("c0", -1, C, S, S).var("A", -1, C, S, S).var("f", -1, features).var("l0", -1, K).var("logits", -1, K)
+        .var("probs", -1, K);
+    conv(w, "conv2d", "x", "conv_w", "c0", 1, 1, 1).add();
+    w.op("relu").in("X", "c0").out("Out", "A").add();
+    pool(w, "A", "p0", "avg", 2, 2, 0, true, false, true).b("global_pooling", false).add();
+    pool(w, "A", "p1", "avg", 3, 2, 1, false, false, true).b("global_pooling", false).add();
+    pool(w, "A", "p2", "avg", 3, 1, 1, true, false, false).b("global_pooling", false).add();
+    pool(w, "A", "p3", "avg", 3, 1, 0, true, true, false).b("global_pooling", false).add();
+    String[] flat = new String[sides.length];
+    for (int i = 0; i < sides.length; i++) {
+      w.var("p" + i, -1, C, sides[i], sides[i]).var("f" + i, -1, C * sides[i] * sides[i]);
+      w.op("flatten_contiguous_range").in("X", "p" + i).out("Out", "f" + i).i("start_axis", 1).i("stop_axis", -1)
+          .add();
+      flat[i] = "f" + i;
+    }
+    w.op("concat").in("X", flat).out("Out", "f").i("axis", 1).add();
+    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
+    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
+    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    return w.fetch("probs");
   }
 
   /**
@@ -80,6 +126,37 @@ final class TinyModels {
     eltwise(w, "elementwise_add", "p1", "p2", "p", -1).add();
     w.op("flatten_contiguous_range").in("X", "p").out("Out", "f").out("XShape", "fx").i("start_axis", 1)
         .i("stop_axis", -1).add();
+    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
+    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
+    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    return w.fetch("probs");
+  }
+
+  /**
+   * Activations of transformer and detector backbones after a layer A = conv3x3(x) [N,4,8,8] (no relu, so the
+   * negative side is reached): leaky_relu -> gelu (erf) -> gelu (tanh approximation) -> silu -> global avg ->
+   * flatten -> matmul_v2 + b = logits -> softmax.
+   */
+  static ProgramWriter activations() {
+    ProgramWriter w = new ProgramWriter();
+    w.feed("x", -1, 3, S, S);
+    w.param("conv_w", new long[] {C, 3, 3, 3}, ProgramWriter.random(C * 27, 51, 0.6f));
+    w.param("fc_w", new long[] {C, K}, ProgramWriter.random(C * K, 52, 1f));
+    w.param("fc_b", new long[] {K}, ProgramWriter.random(K, 53, 0.1f));
+    for (String v : new String[] {"A", "lr", "ge", "gt", "si"}) {
+      w.var(v, -1, C, S, S);
+    }
+    w.var("p", -1, C, 1, 1).var("f", -1, C).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
+    conv(w, "conv2d", "x", "conv_w", "A", 1, 1, 1).add();
+    w.op("leaky_relu").in("X", "A").out("Out", "lr").f("alpha", 0.1f).add();
+    w.op("gelu").in("X", "lr").out("Out", "ge").b("approximate", false).b("use_mkldnn", false)
+        .b("use_cudnn", false).add();
+    w.op("gelu").in("X", "ge").out("Out", "gt").b("approximate", true).b("use_mkldnn", false)
+        .b("use_cudnn", false).add();
+    w.op("silu").in("X", "gt").out("Out", "si").add();
+    pool(w, "si", "p", "avg", 1, true).add();
+    w.op("flatten_contiguous_range").in("X", "p").out("Out", "f").i("start_axis", 1).i("stop_axis", -1).add();
     w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
     eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
     w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)

@@ -33,7 +33,11 @@ public final class PaddleToOnnx {
   /** Opset 17: an opset 18 export exceeded 1e-4 on the detector (see notes); 17 agrees to 6e-5. */
   public static final int OPSET = 17;
   /** Bumped whenever a translation changes, so cached verdicts of older graphs are not reused. */
-  public static final String VERSION = "17";
+  public static final String VERSION = "18";
+
+  /** tanh-approximated gelu's constants: sqrt(2/pi) and the cubic term's coefficient. */
+  private static final float GELU_ALPHA = (float) Math.sqrt(2 / Math.PI);
+  private static final float GELU_CUBIC = 0.044715f;
 
   private final ProgramDesc program;
   private final Map<String, Tensor> params;
@@ -722,7 +726,17 @@ public final class PaddleToOnnx {
       return;
     }
     if (boolOf(op, "adaptive", false)) {
-      throw new UnsupportedOnnxOpException("pool2d", "adaptive pooling to " + Arrays.toString(ints(op, "ksize")));
+      if (max) {
+        throw new UnsupportedOnnxOpException("pool2d", "adaptive max pooling to " + Arrays.toString(ints(op, "ksize")));
+      }
+      // the windows of adaptive average pooling are separable: Out = R_h . X . R_w^T
+      long[] k = ints(op, "ksize");
+      String shape = g.op("Shape", in(op, "X"));
+      String rh = poolMatrix(op, dim(shape, 2), g.longScalar(k[0]), 0);
+      String rw = poolMatrix(op, dim(shape, 3), g.longScalar(k[1]), 1);
+      emit(op, "MatMul", "Out", List.of(g.op("MatMul", List.of(rh, in(op, "X"))),
+          g.op("Transpose", rw, "perm", new long[] {1, 0})));
+      return;
     }
     long[] k = ints(op, "ksize");
     List<Object> attrs = new ArrayList<>(List.of("kernel_shape", k, "strides", ints(op, "strides", 1, 1), "pads",
@@ -754,8 +768,18 @@ public final class PaddleToOnnx {
       emit(op, "Mul", "X@GRAD", List.of(hit, gradOut));
       return;
     }
-    if (!max || boolOf(op, "adaptive", false)) {
-      throw new UnsupportedOnnxOpException("pool2d_grad", "average or adaptive pooling window");
+    if (!max) {
+      // every average window, adaptive or not, is a product of a row range and a column range, each input pixel
+      // weighted 1/pool_size: dX = R_h^T . dOut . R_w
+      String outShape = g.op("Shape", gradOut);
+      String rh = poolMatrix(op, dim(shape, 2), dim(outShape, 2), 0);
+      String rw = poolMatrix(op, dim(shape, 3), dim(outShape, 3), 1);
+      emit(op, "MatMul", "X@GRAD", List.of(g.op("MatMul", List.of(g.op("Transpose", rh, "perm", new long[] {1, 0}),
+          gradOut)), rw));
+      return;
+    }
+    if (boolOf(op, "adaptive", false)) {
+      throw new UnsupportedOnnxOpException("pool2d_grad", "adaptive max pooling window");
     }
     // max pooling: the gradient goes to the (first) arg-max of each window, as Paddle's kernel does
     String indices = g.tmp("maxpool_idx");
@@ -778,6 +802,47 @@ public final class PaddleToOnnx {
     String scattered = g.op("ScatterElements", List.of(zeros, g.op("Reshape", List.of(indices, flat)),
         g.op("Reshape", List.of(gradOut, flat))), "axis", 0, "reduction", "add");
     emit(op, "Reshape", "X@GRAD", List.of(scattered, shape));
+  }
+
+  /**
+   * R[o, i], [out, in]: 1/len(o) where input index i lies in output o's average-pooling window along {@code axis}
+   * (0 rows, 1 columns), else 0; windows and lengths as Paddle's pooling kernels compute them, from the runtime
+   * sizes. Adaptive: [floor(o*in/out), ceil((o+1)*in/out)). Otherwise the window o*s - p + [0, k) is cut at in + p
+   * (its length with padding, the divisor unless {@code exclusive}) and then at the input's edges (the divisor when
+   * exclusive). A ceil-mode window that lies wholly in the padding has no input pixel and a zero row.
+   */
+  private String poolMatrix(OpDesc op, String inLen, String outLen, int axis) {
+    String one = g.longScalar(1);
+    String o = g.op("Range", List.of(g.longScalar(0), outLen, one));
+    String start;
+    String end;
+    String len;
+    if (boolOf(op, "adaptive", false)) {
+      start = g.op("Div", List.of(g.op("Mul", List.of(o, inLen)), outLen));
+      String next = g.op("Mul", List.of(g.op("Add", List.of(o, one)), inLen));
+      end = g.op("Div", List.of(g.op("Add", List.of(next, g.op("Sub", List.of(outLen, one)))), outLen));
+      len = g.op("Sub", List.of(end, start));
+    } else {
+      long[] pads = pads(op);
+      if (pads[axis] != pads[axis + 2]) {
+        // Paddle's kernels place windows by the leading padding alone
+        throw new UnsupportedOnnxOpException(op.getType(), "asymmetric paddings " + Arrays.toString(pads));
+      }
+      String p = g.longScalar(pads[axis]);
+      String rawStart = g.op("Sub", List.of(g.op("Mul", List.of(o, g.longScalar(ints(op, "strides", 1, 1)[axis]))), p));
+      String rawEnd = g.op("Min", List.of(g.op("Add", List.of(rawStart, g.longScalar(ints(op, "ksize")[axis]))),
+          g.op("Add", List.of(inLen, p))));
+      start = g.op("Max", List.of(rawStart, g.longScalar(0)));
+      end = g.op("Min", List.of(rawEnd, inLen));
+      len = boolOf(op, "exclusive", true) ? g.op("Sub", List.of(end, start)) : g.op("Sub", List.of(rawEnd, rawStart));
+    }
+    String col = g.longs(1);
+    String i = g.op("Unsqueeze", List.of(g.op("Range", List.of(g.longScalar(0), inLen, one)), g.longs(0)));
+    String inside = g.op("And", List.of(g.op("Not", g.op("Less", List.of(i, g.op("Unsqueeze", List.of(start, col))))),
+        g.op("Less", List.of(i, g.op("Unsqueeze", List.of(end, col))))));
+    String weight = g.op("Div", List.of(g.scalar(1f),
+        g.op("Cast", g.op("Max", List.of(len, one)), "to", OnnxGraph.FLOAT)));
+    return g.op("Mul", List.of(g.op("Cast", inside, "to", OnnxGraph.FLOAT), g.op("Unsqueeze", List.of(weight, col))));
   }
 
   // ---- element-wise ---------------------------------------------------------------------------------------
@@ -921,7 +986,10 @@ public final class PaddleToOnnx {
       }
       case "gelu" -> {
         if (boolOf(op, "approximate", false)) {
-          throw new UnsupportedOnnxOpException("gelu", "approximate=true");
+          // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+          String t = g.op("Tanh", g.op("Mul", List.of(g.scalar(GELU_ALPHA), g.op("Add", List.of(x,
+              g.op("Mul", List.of(g.scalar(GELU_CUBIC), g.op("Mul", List.of(x, g.op("Mul", List.of(x, x)))))))))));
+          yield g.op("Mul", List.of(g.op("Mul", List.of(x, g.scalar(0.5f))), g.op("Add", List.of(t, g.scalar(1f)))));
         }
         String erf = g.op("Erf", g.op("Mul", List.of(x, g.scalar((float) (1 / Math.sqrt(2))))));
         yield g.op("Mul", List.of(g.op("Mul", List.of(x, g.scalar(0.5f))), g.op("Add", List.of(erf, g.scalar(1f)))));
@@ -985,10 +1053,18 @@ public final class PaddleToOnnx {
             g.op("Sub", List.of(g.scalar(1f), s))))));
       }
       case "gelu_grad" -> {
-        if (boolOf(op, "approximate", false)) {
-          throw new UnsupportedOnnxOpException("gelu_grad", "approximate=true");
-        }
         String x = in(op, "X");
+        if (boolOf(op, "approximate", false)) {
+          // Paddle: 0.5 (1 + t + (1 - t^2)(a x + 3 a c x^3)), t = tanh(a (x + c x^3))
+          String cube = g.op("Mul", List.of(x, g.op("Mul", List.of(x, x))));
+          String t = g.op("Tanh", g.op("Mul", List.of(g.scalar(GELU_ALPHA),
+              g.op("Add", List.of(x, g.op("Mul", List.of(g.scalar(GELU_CUBIC), cube)))))));
+          String inner = g.op("Add", List.of(g.op("Mul", List.of(g.scalar(GELU_ALPHA), x)),
+              g.op("Mul", List.of(g.scalar(3 * GELU_ALPHA * GELU_CUBIC), cube))));
+          String slope = g.op("Mul", List.of(g.op("Sub", List.of(g.scalar(1f), g.op("Mul", List.of(t, t)))), inner));
+          yield g.op("Mul", List.of(g.scalar(0.5f), g.op("Add", List.of(g.op("Add", List.of(g.scalar(1f), t)),
+              slope))));
+        }
         String cdf = g.op("Mul", List.of(g.scalar(0.5f), g.op("Add", List.of(g.scalar(1f),
             g.op("Erf", g.op("Mul", List.of(x, g.scalar((float) (1 / Math.sqrt(2))))))))));
         String pdf = g.op("Mul", List.of(g.op("Exp", g.op("Mul", List.of(g.op("Mul", List.of(x, x)),
