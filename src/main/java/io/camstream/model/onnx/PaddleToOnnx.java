@@ -712,10 +712,11 @@ public final class PaddleToOnnx {
     return Stream.of("Scale", "Bias", "Mean", "Variance").allMatch(slot -> params.containsKey(Ops.in(bn, slot)));
   }
 
+  /** Global pooling, or adaptive average pooling to 1x1 (Paddle's max pooling ignores "adaptive"). */
   private boolean globalPool(OpDesc op) {
     long[] k = ints(op, "ksize");
-    return boolOf(op, "global_pooling", false)
-        || (boolOf(op, "adaptive", false) && k.length == 2 && k[0] == 1 && k[1] == 1);
+    return boolOf(op, "global_pooling", false) || (boolOf(op, "adaptive", false)
+        && strOf(op, "pooling_type", "max").equals("avg") && k.length == 2 && k[0] == 1 && k[1] == 1);
   }
 
   private void pool(OpDesc op) {
@@ -727,7 +728,9 @@ public final class PaddleToOnnx {
     }
     if (boolOf(op, "adaptive", false)) {
       if (max) {
-        throw new UnsupportedOnnxOpException("pool2d", "adaptive max pooling to " + Arrays.toString(ints(op, "ksize")));
+        // Paddle's pool2d kernel runs max pooling in plain windows of ksize and strides whatever "adaptive" says;
+        // exporters write adaptive max pooling as max_pool2d_with_index
+        throw new UnsupportedOnnxOpException("pool2d", "max pooling with adaptive=true");
       }
       // the windows of adaptive average pooling are separable: Out = R_h . X . R_w^T
       long[] k = ints(op, "ksize");
@@ -779,7 +782,7 @@ public final class PaddleToOnnx {
       return;
     }
     if (boolOf(op, "adaptive", false)) {
-      throw new UnsupportedOnnxOpException("pool2d_grad", "adaptive max pooling window");
+      throw new UnsupportedOnnxOpException("pool2d_grad", "max pooling with adaptive=true");
     }
     // max pooling: the gradient goes to the (first) arg-max of each window, as Paddle's kernel does
     String indices = g.tmp("maxpool_idx");

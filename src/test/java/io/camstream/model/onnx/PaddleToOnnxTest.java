@@ -1,12 +1,14 @@
 package io.camstream.model.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.camstream.model.ExplainProgram;
 import io.camstream.model.ExplainProgramBuilder;
 import io.camstream.model.ParamsIO;
 import io.camstream.model.ProgramGraph;
 import io.camstream.model.ProgramIO;
+import io.camstream.model.ProgramWriter;
 import io.camstream.model.onnx.proto.Onnx.ModelProto;
 import io.camstream.model.onnx.proto.Onnx.NodeProto;
 import io.camstream.testing.Shared;
@@ -51,5 +53,21 @@ class PaddleToOnnxTest {
     assertThat(nodes.stream().filter(n -> n.getOpType().equals("Greater")
         && m.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals(n.getInput(1))
             && t.getDimsList().equals(List.of(4L * 24, 1L))))).hasSize(1);
+  }
+
+  @Test
+  void maxPoolingMarkedAdaptiveIsLeftToPaddleWhichIgnoresTheMark() {
+    // Paddle's pool2d runs max pooling in plain windows of ksize whatever "adaptive" says, so a true adaptive max
+    // (or a global max for ksize 1x1) would compute something else
+    for (int k : new int[] {1, 3}) {
+      ProgramWriter w = new ProgramWriter();
+      w.feed("x", -1, 4, -1, -1).var("p", -1, 4, k, k);
+      w.op("pool2d").in("X", "x").out("Out", "p").s("pooling_type", "max").ints("ksize", k, k).ints("strides", 1, 1)
+          .ints("paddings", 0, 0).b("global_pooling", false).b("adaptive", true).b("exclusive", true)
+          .b("ceil_mode", false).s("data_format", "NCHW").s("padding_algorithm", "EXPLICIT").add();
+      Map<String, long[]> feeds = Map.of("x", new long[] {-1, 4, -1, -1});
+      assertThatThrownBy(() -> PaddleToOnnx.compile(w.fetch("p").program(), feeds, List.of("p"), Map.of()))
+          .isInstanceOf(UnsupportedOnnxOpException.class).hasMessageContaining("adaptive=true");
+    }
   }
 }
