@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pool2d, reshape2, dropout, mul, hard_swish, matmul, elementwise sub/mul, relu, scale), in one test-written model,
  * against finite differences through the same model cut at the layer; on Paddle Inference and on ONNX Runtime.
  * The average-pooling windows of common backbones (strided, padded, ceil mode, adaptive) and the activations of
- * transformer and detector backbones (leaky_relu, gelu exact and tanh-approximated, silu) likewise.
+ * transformer and detector backbones (leaky_relu, gelu exact and tanh-approximated, silu) and the reductions of
+ * attention blocks (reduce_mean, reduce_sum, reduce_max, reduce_min) likewise.
  */
 class HeadOpsIT {
 
@@ -71,6 +72,25 @@ class HeadOpsIT {
           .extracting(io.camstream.model.proto.Framework.OpDesc::getType)
           .contains("leaky_relu_grad", "gelu_grad", "silu_grad");
       Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 54, 1f));
+      for (int cls = 0; cls < TinyModels.K; cls++) {
+        float[] seed = new float[TinyModels.K];
+        seed[cls] = 1f;
+        int c = cls;
+        GradientCheck.run(rt, "A", x, seed, cls, 16, 16, dir, 1e-3f, 1e-3f, ExplainGradientsIT.ENGINES)
+            .forEach((e, r) -> assertThat(r.relativeError()).as("class %d on %s: %s", c, e, r).isLessThan(0.01));
+      }
+    }
+  }
+
+  @Test
+  void gradientsThroughAttentionReductionsMatchFiniteDifferences() throws Exception {
+    TinyModels.reductions().write(dir);
+    ModelSpec spec = TinyModels.spec(dir, "reductions", "A", "logits", "probs");
+    try (ModelRuntime rt = new ModelRuntime(spec, dir, EngineFixture.options())) {
+      assertThat(rt.program("A", ModelRuntime.Kind.EXPLAIN).program().program().getBlocks(0).getOpsList())
+          .extracting(io.camstream.model.proto.Framework.OpDesc::getType)
+          .contains("reduce_mean_grad", "reduce_sum_grad", "reduce_max_grad", "reduce_min_grad");
+      Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 65, 1f));
       for (int cls = 0; cls < TinyModels.K; cls++) {
         float[] seed = new float[TinyModels.K];
         seed[cls] = 1f;

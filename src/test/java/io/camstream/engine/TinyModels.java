@@ -134,6 +134,51 @@ final class TinyModels {
   }
 
   /**
+   * Reductions of attention blocks after a layer A = tanh(conv3x3(x)) [N,4,8,8] (no ties for the max and min):
+   * a squeeze-excitation, A * hard_sigmoid(conv1x1(mean over H,W, kept)) = y (PP-YOLOE's CSPResNet); a spatial
+   * attention, y * (max over channels + mean over channels, kept) = q (PP-LiteSeg); features sum of q over H,W,
+   * mean of y over the last two axes counted from the end, min of y over H,W -> concat -> matmul_v2 + b = logits
+   * -> softmax.
+   */
+  static ProgramWriter reductions() {
+    ProgramWriter w = new ProgramWriter();
+    w.feed("x", -1, 3, S, S);
+    w.param("conv_w", new long[] {C, 3, 3, 3}, ProgramWriter.random(C * 27, 61, 0.5f));
+    w.param("se_w", new long[] {C, C, 1, 1}, ProgramWriter.random(C * C, 62, 1f));
+    w.param("fc_w", new long[] {3 * C, K}, ProgramWriter.random(3 * C * K, 63, 1f));
+    w.param("fc_b", new long[] {K}, ProgramWriter.random(K, 64, 0.1f));
+    w.var("c0", -1, C, S, S).var("A", -1, C, S, S).var("m", -1, C, 1, 1).var("se", -1, C, 1, 1)
+        .var("s", -1, C, 1, 1).var("y", -1, C, S, S).var("mx", -1, 1, S, S).var("mn", -1, 1, S, S)
+        .var("t", -1, 1, S, S).var("q", -1, C, S, S).var("f1", -1, C).var("f2", -1, C).var("f3", -1, C)
+        .var("f", -1, 3 * C).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
+    conv(w, "conv2d", "x", "conv_w", "c0", 1, 1, 1).add();
+    w.op("tanh").in("X", "c0").out("Out", "A").add();
+    reduce(w, "reduce_mean", "A", "m", true, 2, 3).add();
+    conv(w, "conv2d", "m", "se_w", "se", 1, 0, 1).add();
+    w.op("hard_sigmoid").in("X", "se").out("Out", "s").f("slope", 0.2f).f("offset", 0.5f).add();
+    eltwise(w, "elementwise_mul", "A", "s", "y", -1).add();
+    reduce(w, "reduce_max", "y", "mx", true, 1).add();
+    reduce(w, "reduce_mean", "y", "mn", true, 1).add();
+    eltwise(w, "elementwise_add", "mx", "mn", "t", -1).add();
+    eltwise(w, "elementwise_mul", "y", "t", "q", -1).add();
+    reduce(w, "reduce_sum", "q", "f1", false, 2, 3).add();
+    reduce(w, "reduce_mean", "y", "f2", false, -2, -1).add();
+    reduce(w, "reduce_min", "y", "f3", false, 2, 3).add();
+    w.op("concat").in("X", "f1", "f2", "f3").out("Out", "f").i("axis", 1).add();
+    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
+    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
+    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    return w.fetch("probs");
+  }
+
+  private static ProgramWriter.Op reduce(ProgramWriter w, String type, String in, String out, boolean keep,
+      int... dims) {
+    return w.op(type).in("X", in).out("Out", out).ints("dim", dims).b("keep_dim", keep).b("reduce_all", false)
+        .i("in_dtype", -1).i("out_dtype", -1).b("use_mkldnn", false);
+  }
+
+  /**
    * Activations of transformer and detector backbones after a layer A = conv3x3(x) [N,4,8,8] (no relu, so the
    * negative side is reached): leaky_relu -> gelu (erf) -> gelu (tanh approximation) -> silu -> global avg ->
    * flatten -> matmul_v2 + b = logits -> softmax.

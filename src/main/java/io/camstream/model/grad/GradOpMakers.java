@@ -36,6 +36,12 @@ public final class GradOpMakers {
     MAKERS.put("depthwise_conv2d_transpose", conv("depthwise_conv2d_transpose_grad"));
     MAKERS.put("batch_norm", GradOpMakers::batchNorm);
     MAKERS.put("pool2d", GradOpMakers::pool2d);
+    // squeeze-excitation means (PP-YOLOE's CSPResNet) and the channel mean and max of spatial attention
+    // (PP-LiteSeg): sum and mean grad ops read X for its shape, max and min also Out for the ties
+    MAKERS.put("reduce_mean", reduce("reduce_mean_grad", false));
+    MAKERS.put("reduce_sum", reduce("reduce_sum_grad", false));
+    MAKERS.put("reduce_max", reduce("reduce_max_grad", true));
+    MAKERS.put("reduce_min", reduce("reduce_min_grad", true));
     // Exporters differ: Paddle 2.x writes an XShape output (its grad op reads X's dims from it); newer exporters
     // leave it out or leave the slot empty. Without it the gradient is reshaped (transposed) back shape-free.
     for (String t : List.of("reshape2", "flatten_contiguous_range", "squeeze2", "unsqueeze2")) {
@@ -181,6 +187,22 @@ public final class GradOpMakers {
     b.addOutputs(Ops.var("X@GRAD", ctx.inGrad(x)));
     // no Scale@GRAD / Bias@GRAD outputs: the kernel then skips the two per-channel reductions
     ctx.emit(b.build());
+  }
+
+  private static GradOpMaker reduce(String gradType, boolean readsOut) {
+    return (op, ctx) -> {
+      String x = Ops.in(op, "X");
+      if (!ctx.needs(x)) {
+        return;
+      }
+      String out = Ops.out(op, "Out");
+      OpDesc.Builder b = GradOps.like(op, gradType).addInputs(Ops.var("X", x));
+      if (readsOut) {
+        b.addInputs(Ops.var("Out", out));
+      }
+      ctx.emit(b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(out))).addOutputs(Ops.var("X@GRAD", ctx.inGrad(x)))
+          .build());
+    };
   }
 
   private static void pool2d(OpDesc op, GradContext ctx) {

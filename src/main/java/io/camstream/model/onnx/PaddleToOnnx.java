@@ -327,7 +327,8 @@ public final class PaddleToOnnx {
               new float[] {floatOf(op, "value", 0f)}));
       case "sum" -> emit(op, "Sum", "Out", Ops.args(op, true, "X").stream().map(this::in).toList());
       case "flip" -> flip(op);
-      case "reduce_mean", "reduce_sum" -> reduce(op);
+      case "reduce_mean", "reduce_sum", "reduce_max", "reduce_min" -> reduce(op);
+      case "reduce_mean_grad", "reduce_sum_grad", "reduce_max_grad", "reduce_min_grad" -> reduceGrad(op);
       case "arg_max" -> g.node("ArgMax", List.of(in(op, "X")), List.of(g.def(Ops.out(op, "Out"), OnnxGraph.INT64)),
           "axis", intOf(op, "axis", -1), "keepdims", boolOf(op, "keepdims", false) ? 1 : 0);
       case "one_hot_v2" -> emit(op, "OneHot", "Out", List.of(in(op, "X"), g.longs(intOf(op, "depth", -1)),
@@ -1576,14 +1577,49 @@ public final class PaddleToOnnx {
       emit(op, "Reshape", "Out", List.of(sum, shapeWithChannels(x, 1)));
       return;
     }
-    if (op.getType().equals("reduce_mean")) {
-      if (all) {
-        emit(op, "ReduceMean", "Out", List.of(x), "keepdims", keep);
-      } else {
-        emit(op, "ReduceMean", "Out", List.of(x), "axes", axes, "keepdims", keep);
-      }
+    String type = switch (op.getType()) {
+      case "reduce_mean" -> "ReduceMean";
+      case "reduce_max" -> "ReduceMax";
+      case "reduce_min" -> "ReduceMin";
+      default -> "ReduceSum";
+    };
+    if (type.equals("ReduceSum")) {
+      emit(op, type, "Out", all ? List.of(x) : List.of(x, g.longs(axes)), "keepdims", keep);
+    } else if (all) {
+      emit(op, type, "Out", List.of(x), "keepdims", keep);
     } else {
-      emit(op, "ReduceSum", "Out", all ? List.of(x) : List.of(x, g.longs(axes)), "keepdims", keep);
+      emit(op, type, "Out", List.of(x), "axes", axes, "keepdims", keep); // an attribute until opset 18
+    }
+  }
+
+  /**
+   * A reduction's gradient, as Paddle's kernels: the output gradient spread back over the reduced axes, divided by
+   * the number of elements each output summed for a mean, and for a max or min given to every element equal to the
+   * result (ties all get it, as in Paddle).
+   */
+  private void reduceGrad(OpDesc op) {
+    if (!has(op, false, "X@GRAD")) {
+      return;
+    }
+    String x = in(op, "X");
+    long[] axes = ints(op, "dim");
+    boolean all = boolOf(op, "reduce_all", false) || axes.length >= rank(Ops.in(op, "X"));
+    boolean kept = all || boolOf(op, "keep_dim", false); // Paddle 2.3 writes a full reduction as [1]
+    String shape = g.op("Shape", x);
+    String dO = in(op, "Out@GRAD");
+    String spread = g.op("Expand", List.of(kept ? dO : g.op("Unsqueeze", List.of(dO, g.longs(axes))), shape));
+    switch (op.getType()) {
+      case "reduce_mean_grad" -> {
+        String count = g.op("Div", List.of(g.op("Cast", g.op("Size", x), "to", OnnxGraph.FLOAT),
+            g.op("Cast", g.op("Size", dO), "to", OnnxGraph.FLOAT)));
+        emit(op, "Div", "X@GRAD", List.of(spread, count));
+      }
+      case "reduce_sum_grad" -> emit(op, "Identity", "X@GRAD", List.of(spread));
+      default -> {
+        String out = in(op, "Out");
+        String result = g.op("Expand", List.of(kept ? out : g.op("Unsqueeze", List.of(out, g.longs(axes))), shape));
+        emit(op, "Mul", "X@GRAD", List.of(spread, mask(g.op("Equal", List.of(x, result)))));
+      }
     }
   }
 
