@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * against finite differences through the same model cut at the layer; on Paddle Inference and on ONNX Runtime.
  * The average-pooling windows of common backbones (strided, padded, ceil mode, adaptive) and the activations of
  * transformer and detector backbones (leaky_relu, gelu exact and tanh-approximated, silu) and the reductions of
- * attention blocks (reduce_mean, reduce_sum, reduce_max, reduce_min) likewise.
+ * attention blocks (reduce_mean, reduce_sum, reduce_max, reduce_min) and a transformer block (layer_norm, slice)
+ * likewise.
  */
 class HeadOpsIT {
 
@@ -91,6 +92,25 @@ class HeadOpsIT {
           .extracting(io.camstream.model.proto.Framework.OpDesc::getType)
           .contains("reduce_mean_grad", "reduce_sum_grad", "reduce_max_grad", "reduce_min_grad");
       Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 65, 1f));
+      for (int cls = 0; cls < TinyModels.K; cls++) {
+        float[] seed = new float[TinyModels.K];
+        seed[cls] = 1f;
+        int c = cls;
+        GradientCheck.run(rt, "A", x, seed, cls, 16, 16, dir, 1e-3f, 1e-3f, ExplainGradientsIT.ENGINES)
+            .forEach((e, r) -> assertThat(r.relativeError()).as("class %d on %s: %s", c, e, r).isLessThan(0.01));
+      }
+    }
+  }
+
+  @Test
+  void gradientsThroughATransformerBlockMatchFiniteDifferences() throws Exception {
+    TinyModels.transformer().write(dir);
+    ModelSpec spec = TinyModels.spec(dir, "transformer", "A", "logits", "probs");
+    try (ModelRuntime rt = new ModelRuntime(spec, dir, EngineFixture.options())) {
+      assertThat(rt.program("A", ModelRuntime.Kind.EXPLAIN).program().program().getBlocks(0).getOpsList())
+          .extracting(io.camstream.model.proto.Framework.OpDesc::getType)
+          .contains("layer_norm_grad", "slice_grad", "gelu_grad", "matmul_v2_grad");
+      Blob x = new Blob(new long[] {1, 3, 8, 8}, ProgramWriter.random(192, 77, 1f));
       for (int cls = 0; cls < TinyModels.K; cls++) {
         float[] seed = new float[TinyModels.K];
         seed[cls] = 1f;

@@ -172,6 +172,58 @@ final class TinyModels {
     return w.fetch("probs");
   }
 
+  /**
+   * A vision transformer's path after its patch embedding A = conv2x2/2(x) [N,4,4,4]: flatten -> transpose = tokens
+   * [N,16,4] -> layer_norm -> matmul_v2 -> gelu -> + tokens -> layer_norm (no scale or bias) -> {first token sliced
+   * out with its axis dropped, as ViT's head takes the class token; tokens 8.. sliced and averaged} -> concat ->
+   * matmul_v2 + b = logits -> softmax.
+   */
+  static ProgramWriter transformer() {
+    ProgramWriter w = new ProgramWriter();
+    int t = (S / 2) * (S / 2);
+    w.feed("x", -1, 3, S, S);
+    w.param("patch_w", new long[] {C, 3, 2, 2}, ProgramWriter.random(C * 12, 71, 0.6f));
+    w.param("ln_s", new long[] {C}, ProgramWriter.random(C, 72, 1f));
+    w.param("ln_b", new long[] {C}, ProgramWriter.random(C, 73, 0.2f));
+    w.param("mlp_w", new long[] {C, C}, ProgramWriter.random(C * C, 74, 1f));
+    w.param("fc_w", new long[] {2 * C, K}, ProgramWriter.random(2 * C * K, 75, 1f));
+    w.param("fc_b", new long[] {K}, ProgramWriter.random(K, 76, 0.1f));
+    w.var("A", -1, C, S / 2, S / 2).var("fl", -1, C, t).var("tok", -1, t, C).var("n1", -1, t, C)
+        .var("n1m", -1).var("n1v", -1).var("h", -1, t, C).var("g", -1, t, C).var("r", -1, t, C)
+        .var("n2", -1, t, C).var("n2m", -1).var("n2v", -1).var("cls", -1, C).var("rest", -1, t / 2, C)
+        .var("avg", -1, C).var("f", -1, 2 * C).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
+    conv(w, "conv2d", "x", "patch_w", "A", 2, 0, 1).add();
+    w.op("flatten_contiguous_range").in("X", "A").out("Out", "fl").i("start_axis", 2).i("stop_axis", 3).add();
+    w.op("transpose2").in("X", "fl").out("Out", "tok").ints("axis", 0, 2, 1).s("data_format", "AnyLayout")
+        .b("use_mkldnn", false).add();
+    layerNorm(w, "tok", "n1").in("Scale", "ln_s").in("Bias", "ln_b").add();
+    w.op("matmul_v2").in("X", "n1").in("Y", "mlp_w").out("Out", "h").b("trans_x", false).b("trans_y", false).add();
+    w.op("gelu").in("X", "h").out("Out", "g").b("approximate", false).b("use_mkldnn", false).b("use_cudnn", false)
+        .add();
+    eltwise(w, "elementwise_add", "tok", "g", "r", -1).add();
+    layerNorm(w, "r", "n2").add();
+    slice(w, "n2", "cls", 0, 1).ints("decrease_axis", 1).add();
+    slice(w, "n2", "rest", -t / 2, Integer.MAX_VALUE).ints("decrease_axis").add();
+    reduce(w, "reduce_mean", "rest", "avg", false, 1).add();
+    w.op("concat").in("X", "cls", "avg").out("Out", "f").i("axis", 1).add();
+    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
+    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
+    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    return w.fetch("probs");
+  }
+
+  private static ProgramWriter.Op layerNorm(ProgramWriter w, String in, String out) {
+    return w.op("layer_norm").in("X", in).out("Y", out).out("Mean", out + "m").out("Variance", out + "v")
+        .f("epsilon", 1e-5f).i("begin_norm_axis", 2).b("use_mkldnn", false).s("mkldnn_data_type", "float32")
+        .b("is_test", true);
+  }
+
+  private static ProgramWriter.Op slice(ProgramWriter w, String in, String out, int start, int end) {
+    return w.op("slice").in("Input", in).out("Out", out).ints("axes", 1).ints("starts", start).ints("ends", end)
+        .ints("infer_flags", 1);
+  }
+
   private static ProgramWriter.Op reduce(ProgramWriter w, String type, String in, String out, boolean keep,
       int... dims) {
     return w.op(type).in("X", in).out("Out", out).ints("dim", dims).b("keep_dim", keep).b("reduce_all", false)

@@ -42,6 +42,9 @@ public final class GradOpMakers {
     MAKERS.put("reduce_sum", reduce("reduce_sum_grad", false));
     MAKERS.put("reduce_max", reduce("reduce_max_grad", true));
     MAKERS.put("reduce_min", reduce("reduce_min_grad", true));
+    // vision transformers (ViT, DeiT): layer norms over the embedding, the class token sliced out for the head
+    MAKERS.put("layer_norm", GradOpMakers::layerNorm);
+    MAKERS.put("slice", GradOpMakers::slice);
     // Exporters differ: Paddle 2.x writes an XShape output (its grad op reads X's dims from it); newer exporters
     // leave it out or leave the slot empty. Without it the gradient is reshaped (transposed) back shape-free.
     for (String t : List.of("reshape2", "flatten_contiguous_range", "squeeze2", "unsqueeze2")) {
@@ -203,6 +206,42 @@ public final class GradOpMakers {
       ctx.emit(b.addInputs(Ops.var("Out@GRAD", ctx.outGrad(out))).addOutputs(Ops.var("X@GRAD", ctx.inGrad(x)))
           .build());
     };
+  }
+
+  private static void layerNorm(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "X");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    if (Ops.args(op, false, "Mean").isEmpty() || Ops.args(op, false, "Variance").isEmpty()) {
+      throw new OpVariantException("layer_norm", "has no Mean or Variance output, which its grad op reads");
+    }
+    OpDesc.Builder b = GradOps.like(op, "layer_norm_grad").addInputs(Ops.var("X", x))
+        .addInputs(Ops.var("Mean", Ops.out(op, "Mean"))).addInputs(Ops.var("Variance", Ops.out(op, "Variance")));
+    GradOps.copyInputs(b, op, "Scale", "Bias");
+    if (!Ops.args(op, true, "Scale").isEmpty()) {
+      // Paddle 2.3's CPU kernel multiplies the output gradient by the scale only when the scale's own gradient is
+      // asked for: without it, X@GRAD comes out as if the scale were ones
+      String scale = Ops.in(op, "Scale");
+      b.addOutputs(Ops.var("Scale@GRAD", ctx.temp("camstream_unused_grad", scale)));
+    }
+    String y = Ops.out(op, "Y");
+    ctx.emit(b.addInputs(Ops.var("Y@GRAD", ctx.outGrad(y))).addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
+  }
+
+  private static void slice(OpDesc op, GradContext ctx) {
+    String x = Ops.in(op, "Input");
+    if (!ctx.needs(x)) {
+      return;
+    }
+    for (String t : List.of("StartsTensor", "EndsTensor", "StartsTensorList", "EndsTensorList")) {
+      if (!Ops.args(op, true, t).isEmpty()) {
+        throw new OpVariantException("slice", "takes its bounds from tensor inputs");
+      }
+    }
+    String out = Ops.out(op, "Out");
+    ctx.emit(GradOps.like(op, "slice_grad").addInputs(Ops.var("Input", x))
+        .addInputs(Ops.var("Out@GRAD", ctx.outGrad(out))).addOutputs(Ops.var("Input@GRAD", ctx.inGrad(x))).build());
   }
 
   private static void pool2d(OpDesc op, GradContext ctx) {

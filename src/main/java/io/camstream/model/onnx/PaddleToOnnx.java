@@ -306,6 +306,9 @@ public final class PaddleToOnnx {
       case "concat_grad" -> concatGrad(op);
       case "split" -> split(op);
       case "slice" -> slice(op);
+      case "slice_grad" -> sliceGrad(op);
+      case "layer_norm" -> layerNorm(op);
+      case "layer_norm_grad" -> layerNormGrad(op);
       case "shape" -> g.node("Shape", List.of(in(op, "Input")), List.of(g.def(Ops.out(op, "Out"), OnnxGraph.INT64)));
       case "reshape2", "reshape" -> reshape(op);
       case "flatten_contiguous_range" -> flatten(op);
@@ -1264,6 +1267,101 @@ public final class PaddleToOnnx {
       v = g.op("Squeeze", List.of(v, g.longs(decrease)));
     }
     set(Ops.out(op, "Out"), v, type);
+  }
+
+  /**
+   * A slice's gradient: the output gradient (its dropped axes put back) padded with zeros to the input's shape. The
+   * padding before is the start as Paddle clamps it (from the end when negative, then into [0, dim]); after, what
+   * is left of the dimension.
+   */
+  private void sliceGrad(OpDesc op) {
+    if (!has(op, false, "Input@GRAD")) {
+      return;
+    }
+    String x = Ops.in(op, "Input");
+    int r = rank(x);
+    String shape = g.op("Shape", in(x));
+    String dO = in(op, "Out@GRAD");
+    long[] decrease = ints(op, "decrease_axis");
+    if (decrease.length > 0 && decrease.length < r) {
+      dO = g.op("Unsqueeze", List.of(dO, g.longs(decrease)));
+    }
+    String outShape = g.op("Shape", dO);
+    long[] axes = ints(op, "axes");
+    long[] starts = ints(op, "starts");
+    String zero = g.longs(0);
+    String[] before = new String[r];
+    String[] after = new String[r];
+    Arrays.fill(before, zero);
+    Arrays.fill(after, zero);
+    for (int j = 0; j < axes.length; j++) {
+      int i = (int) (axes[j] < 0 ? axes[j] + r : axes[j]);
+      String dim = g.op("Slice", List.of(shape, g.longs(i), g.longs(i + 1)));
+      String start = starts[j] < 0 ? g.op("Add", List.of(dim, g.longs(starts[j]))) : g.longs(starts[j]);
+      before[i] = g.op("Min", List.of(g.op("Max", List.of(start, zero)), dim));
+      after[i] = g.op("Sub", List.of(g.op("Sub", List.of(dim, before[i])),
+          g.op("Slice", List.of(outShape, g.longs(i), g.longs(i + 1)))));
+    }
+    List<String> pads = new ArrayList<>(Arrays.asList(before));
+    pads.addAll(Arrays.asList(after));
+    emit(op, "Pad", "Input@GRAD", List.of(dO, g.op("Concat", pads, "axis", 0)));
+  }
+
+  /** Layer norm over the last axis (the transformers' embedding), with its scale and bias where it has them. */
+  private void layerNorm(OpDesc op) {
+    String x = Ops.in(op, "X");
+    long axis = layerNormAxis(op);
+    emit(op, "LayerNormalization", "Y", List.of(in(x), layerNormParam(op, "Scale", 1f),
+        layerNormParam(op, "Bias", 0f)), "axis", axis, "epsilon", floatOf(op, "epsilon", 1e-5f));
+  }
+
+  private long layerNormAxis(OpDesc op) {
+    int r = rank(Ops.in(op, "X"));
+    long axis = intOf(op, "begin_norm_axis", 1);
+    if (axis != r - 1) {
+      throw new UnsupportedOnnxOpException(op.getType(), "normalising more than the last axis");
+    }
+    return axis;
+  }
+
+  /** The op's Scale or Bias, or a constant row of {@code fill} the size of the last axis when it has none. */
+  private String layerNormParam(OpDesc op, String slot, float fill) {
+    if (has(op, true, slot)) {
+      return in(op, slot);
+    }
+    long[] d = dims(Ops.in(op, "X"));
+    long n = d[d.length - 1];
+    if (n < 0) {
+      throw new UnsupportedOnnxOpException(op.getType(), "no " + slot + " and a dynamic last axis");
+    }
+    float[] row = new float[(int) n];
+    Arrays.fill(row, fill);
+    return g.floats(new long[] {n}, row);
+  }
+
+  /**
+   * Layer norm's input gradient, as Paddle's kernel: with x^ = (x - mean) / sqrt(var + eps) and gy = dY * scale,
+   * dX = (gy - mean(gy) - x^ * mean(gy * x^)) / sqrt(var + eps), the means over the normalised axis.
+   */
+  private void layerNormGrad(OpDesc op) {
+    if (!has(op, false, "X@GRAD")) {
+      return;
+    }
+    String x = in(op, "X");
+    long[] axes = {layerNormAxis(op)};
+    String mean = g.op("ReduceMean", x, "axes", axes, "keepdims", 1);
+    String centred = g.op("Sub", List.of(x, mean));
+    String var = g.op("ReduceMean", g.op("Mul", List.of(centred, centred)), "axes", axes, "keepdims", 1);
+    String rstd = g.op("Reciprocal", g.op("Sqrt", g.op("Add", List.of(var, g.scalar(floatOf(op, "epsilon", 1e-5f))))));
+    String xhat = g.op("Mul", List.of(centred, rstd));
+    String gy = in(op, "Y@GRAD");
+    if (has(op, true, "Scale")) {
+      gy = g.op("Mul", List.of(gy, in(op, "Scale")));
+    }
+    String m1 = g.op("ReduceMean", gy, "axes", axes, "keepdims", 1);
+    String m2 = g.op("ReduceMean", g.op("Mul", List.of(gy, xhat)), "axes", axes, "keepdims", 1);
+    emit(op, "Mul", "X@GRAD", List.of(g.op("Sub", List.of(g.op("Sub", List.of(gy, m1)),
+        g.op("Mul", List.of(xhat, m2)))), rstd));
   }
 
   /** The op's input plus its {@code axes} attribute as an int64 input, if it has one. */
