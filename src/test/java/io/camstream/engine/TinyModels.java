@@ -46,23 +46,20 @@ final class TinyModels {
   }
 
   /**
-   * Average-pooling windows of common backbones after a layer A = relu(conv3x3(x)) [N,4,8,8], side by side:
-   * 2x2 stride 2 in ceil mode (ResNet-vd's shortcut), 3x3 stride 2 padding 1 in ceil mode counting the padding
-   * (5x5 out, the last window half in the padding), 3x3 stride 1 padding 1 exclusive, and adaptive to 3x3 (PSP and
-   * PP-LiteSeg pyramids: windows of 3 that overlap). Each is flattened; concat -> matmul_v2 + b = logits -> softmax.
+   * Average-pooling windows of common backbones after a layer A = relu(conv3x3(x)) [N,4,H,W], H and W free, side
+   * by side: 2x2 stride 2 in ceil mode (ResNet-vd's shortcut), 3x3 stride 2 padding 1 in ceil mode counting the
+   * padding (at 8x8 a 5x5 output whose last window lies half in the padding), 3x3 stride 1 padding 1 exclusive, and
+   * adaptive to 3x3 (PSP and PP-LiteSeg pyramids: windows that overlap). Each pooled map is squared and summed
+   * over H and W, so the score depends on where each window sits; concat -> matmul_v2 + b = logits -> softmax.
    */
   static ProgramWriter pools() {
     ProgramWriter w = new ProgramWriter();
-    w.feed("x", -1, 3, S, S);
-    int[] sides = {4, 5, 8, 3};
-    int features = 0;
-    for (int side : sides) {
-      features += C * side * side;
-    }
+    w.feed("x", -1, 3, -1, -1);
+    int n = 4;
     w.param("conv_w", new long[] {C, 3, 3, 3}, ProgramWriter.random(C * 27, 41, 0.4f));
-    w.param("fc_w", new long[] {features, K}, ProgramWriter.random(features * K, 42, 0.3f));
+    w.param("fc_w", new long[] {n * C, K}, ProgramWriter.random(n * C * K, 42, 0.3f));
     w.param("fc_b", new long[] {K}, ProgramWriter.random(K, 43, 0.1f));
-    w.var("c0", -1, C, S, S).var("A", -1, C, S, S).var("f", -1, features).var("l0", -1, K).var("logits", -1, K)
+    w.var("c0", -1, C, -1, -1).var("A", -1, C, -1, -1).var("f", -1, n * C).var("l0", -1, K).var("logits", -1, K)
         .var("probs", -1, K);
     conv(w, "conv2d", "x", "conv_w", "c0", 1, 1, 1).add();
     w.op("relu").in("X", "c0").out("Out", "A").add();
@@ -70,14 +67,15 @@ final class TinyModels {
     pool(w, "A", "p1", "avg", 3, 2, 1, false, false, true).b("global_pooling", false).add();
     pool(w, "A", "p2", "avg", 3, 1, 1, true, false, false).b("global_pooling", false).add();
     pool(w, "A", "p3", "avg", 3, 1, 0, true, true, false).b("global_pooling", false).add();
-    String[] flat = new String[sides.length];
-    for (int i = 0; i < sides.length; i++) {
-      w.var("p" + i, -1, C, sides[i], sides[i]).var("f" + i, -1, C * sides[i] * sides[i]);
-      w.op("flatten_contiguous_range").in("X", "p" + i).out("Out", "f" + i).i("start_axis", 1).i("stop_axis", -1)
-          .add();
-      flat[i] = "f" + i;
+    String[] sums = new String[n];
+    for (int i = 0; i < n; i++) {
+      String p = "p" + i;
+      w.var(p, -1, C, i == 3 ? 3 : -1, i == 3 ? 3 : -1).var("q" + i, -1, C, -1, -1).var("s" + i, -1, C);
+      eltwise(w, "elementwise_mul", p, p, "q" + i, -1).add();
+      reduce(w, "reduce_sum", "q" + i, "s" + i, false, 2, 3).add();
+      sums[i] = "s" + i;
     }
-    w.op("concat").in("X", flat).out("Out", "f").i("axis", 1).add();
+    w.op("concat").in("X", sums).out("Out", "f").i("axis", 1).add();
     w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
     eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
     w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
@@ -394,13 +392,26 @@ final class TinyModels {
   /** As above, with {@code engine: ...} in the YAML when not null. */
   static ModelSpec spec(Path dir, String id, String layer, String logits, String output, String engine)
       throws IOException {
+    return spec(dir, id, layer, logits, output, engine,
+        "{resize: fixed, height: " + S + ", width: " + S + ", scale: 0.00392156862745098}");
+  }
+
+  /** A spec whose input size is free (the program's H and W stay -1; samples and trials are 8x12). */
+  static ModelSpec freeSizeSpec(Path dir, String id, String layer, String logits, String output)
+      throws IOException {
+    return spec(dir, id, layer, logits, output, null, "{resize: longest-side, limitSideLen: 64, multiple: 4, height: "
+        + S + ", width: " + S + ", scale: 0.00392156862745098}");
+  }
+
+  private static ModelSpec spec(Path dir, String id, String layer, String logits, String output, String engine,
+      String input) throws IOException {
     Path yaml = dir.resolve(id + ".yaml");
     Files.writeString(yaml, String.join("\n",
         "id: " + id,
         "version: \"1\"",
         "files: {dir: " + dir.toAbsolutePath() + "}",
         "task: classification",
-        "input: {resize: fixed, height: " + S + ", width: " + S + ", scale: 0.00392156862745098}",
+        "input: " + input,
         "output: " + output,
         "logits: " + logits,
         "targetLayer: " + layer,
