@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * against finite differences through the same model cut at the layer; on Paddle Inference and on ONNX Runtime.
  * The average-pooling windows of common backbones (strided, padded, ceil mode, adaptive), the activations of
  * transformer and detector backbones (leaky_relu, gelu exact and tanh-approximated, silu), the reductions of
- * attention blocks (reduce_mean, reduce_sum, reduce_max, reduce_min) and a transformer block (layer_norm, slice)
- * likewise.
+ * attention blocks (reduce_mean, reduce_sum, reduce_max, reduce_min) and a vision transformer (class token expanded
+ * to the batch, layer_norm, self-attention, slice) likewise.
  */
 class HeadOpsIT {
 
@@ -70,7 +70,8 @@ class HeadOpsIT {
   void gradientsThroughATransformerBlockMatchFiniteDifferences() throws Exception {
     TinyModels.transformer().write(dir);
     try (ModelRuntime rt = runtime(TinyModels.spec(dir, "transformer", "A", "logits", "probs"))) {
-      assertThat(gradOps(rt)).contains("layer_norm_grad", "slice_grad", "gelu_grad", "matmul_v2_grad");
+      assertThat(gradOps(rt)).contains("layer_norm_grad", "slice_grad", "gelu_grad", "matmul_v2_grad",
+          "softmax_grad", "expand_v2");
       everyClass(rt, input(8, 8, 77), 16, 1e-3f, 0.01, "");
     }
   }

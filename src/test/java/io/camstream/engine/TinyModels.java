@@ -5,6 +5,7 @@ import io.camstream.model.ProgramWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Small models written by the tests themselves, with every attribute an exporter would write. */
 final class TinyModels {
@@ -171,44 +172,76 @@ final class TinyModels {
   }
 
   /**
-   * A vision transformer's path after its patch embedding A = conv2x2/2(x) [N,4,4,4]: flatten -> transpose = tokens
-   * [N,16,4] -> layer_norm -> matmul_v2 -> gelu -> + tokens -> layer_norm (no scale or bias) -> {first token sliced
-   * out with its axis dropped, as ViT's head takes the class token; tokens 8.. sliced and averaged} -> concat ->
-   * matmul_v2 + b = logits -> softmax.
+   * A vision transformer (ViT, DeiT) after its patch embedding A = conv2x2/2(x) [N,4,4,4]: flatten -> transpose =
+   * tokens [N,16,4]; a class token [1,1,4] expanded to the batch (expand_v2 with its shape from shape(x) and -1
+   * constants, as paddle.expand exports it) in front -> + position embedding = e [N,17,4] -> layer_norm ->
+   * one-head self-attention (q.k^T scaled, softmax, times the normed tokens) -> matmul_v2 -> gelu -> + e ->
+   * layer_norm (no scale or bias) -> {class token sliced out with its axis dropped, as ViT's head takes it; the
+   * last 8 tokens sliced from the end and averaged} -> concat -> matmul_v2 + b = logits -> softmax.
    */
   static ProgramWriter transformer() {
     ProgramWriter w = new ProgramWriter();
     int t = (S / 2) * (S / 2);
+    int l = t + 1;
     w.feed("x", -1, 3, S, S);
     w.param("patch_w", new long[] {C, 3, 2, 2}, ProgramWriter.random(C * 12, 71, 0.6f));
+    w.param("cls_token", new long[] {1, 1, C}, ProgramWriter.random(C, 78, 1f));
+    w.param("pos", new long[] {1, l, C}, ProgramWriter.random(l * C, 79, 0.3f));
     w.param("ln_s", new long[] {C}, ProgramWriter.random(C, 72, 1f));
     w.param("ln_b", new long[] {C}, ProgramWriter.random(C, 73, 0.2f));
+    w.param("wq", new long[] {C, C}, ProgramWriter.random(C * C, 80, 1f));
+    w.param("wk", new long[] {C, C}, ProgramWriter.random(C * C, 81, 1f));
     w.param("mlp_w", new long[] {C, C}, ProgramWriter.random(C * C, 74, 1f));
     w.param("fc_w", new long[] {2 * C, K}, ProgramWriter.random(2 * C * K, 75, 1f));
     w.param("fc_b", new long[] {K}, ProgramWriter.random(K, 76, 0.1f));
-    w.var("A", -1, C, S / 2, S / 2).var("fl", -1, C, t).var("tok", -1, t, C).var("n1", -1, t, C)
-        .var("n1m", -1).var("n1v", -1).var("h", -1, t, C).var("g", -1, t, C).var("r", -1, t, C)
-        .var("n2", -1, t, C).var("n2m", -1).var("n2v", -1).var("cls", -1, C).var("rest", -1, t / 2, C)
-        .var("avg", -1, C).var("f", -1, 2 * C).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
+    var i32 = io.camstream.model.proto.Framework.VarType.Type.INT32;
+    w.var("xs", i32, false, 4).var("b", i32, false, 1).var("m1", i32, false, 1).var("m2", i32, false, 1);
+    w.var("A", -1, C, S / 2, S / 2).var("fl", -1, C, t).var("tok", -1, t, C).var("ct", -1, 1, C)
+        .var("seq", -1, l, C).var("e", -1, l, C).var("n1", -1, l, C).var("n1m", -1).var("n1v", -1)
+        .var("q", -1, l, C).var("k", -1, l, C).var("qk", -1, l, l).var("qks", -1, l, l).var("att", -1, l, l)
+        .var("o", -1, l, C).var("h", -1, l, C).var("g", -1, l, C).var("r", -1, l, C).var("n2", -1, l, C)
+        .var("n2m", -1).var("n2v", -1).var("cls", -1, C).var("rest", -1, t / 2, C).var("avg", -1, C)
+        .var("f", -1, 2 * C).var("l0", -1, K).var("logits", -1, K).var("probs", -1, K);
     conv(w, "conv2d", "x", "patch_w", "A", 2, 0, 1).add();
     w.op("flatten_contiguous_range").in("X", "A").out("Out", "fl").i("start_axis", 2).i("stop_axis", 3).add();
     w.op("transpose2").in("X", "fl").out("Out", "tok").ints("axis", 0, 2, 1).s("data_format", "AnyLayout")
         .b("use_mkldnn", false).add();
-    layerNorm(w, "tok", "n1").in("Scale", "ln_s").in("Bias", "ln_b").add();
-    w.op("matmul_v2").in("X", "n1").in("Y", "mlp_w").out("Out", "h").b("trans_x", false).b("trans_y", false).add();
+    w.op("shape").in("Input", "x").out("Out", "xs").add();
+    slice(w, "xs", "b", 0, 0, 1).ints("decrease_axis", 0).add();
+    for (String m : List.of("m1", "m2")) {
+      w.op("fill_constant").out("Out", m).i("dtype", 2).ints("shape", 1).f("value", -1f).s("str_value", "-1")
+          .b("force_cpu", false).add();
+    }
+    w.op("expand_v2").in("X", "cls_token").in("expand_shapes_tensor", "b", "m1", "m2").out("Out", "ct")
+        .ints("shape", -1, -1, -1).add();
+    w.op("concat").in("X", "ct", "tok").out("Out", "seq").i("axis", 1).add();
+    eltwise(w, "elementwise_add", "seq", "pos", "e", -1).add();
+    layerNorm(w, "e", "n1").in("Scale", "ln_s").in("Bias", "ln_b").add();
+    matmul(w, "n1", "wq", "q", false).add();
+    matmul(w, "n1", "wk", "k", false).add();
+    matmul(w, "q", "k", "qk", true).add();
+    w.op("scale").in("X", "qk").out("Out", "qks").f("scale", 0.5f).f("bias", 0f).b("bias_after_scale", true).add();
+    w.op("softmax").in("X", "qks").out("Out", "att").i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    matmul(w, "att", "n1", "o", false).add();
+    matmul(w, "o", "mlp_w", "h", false).add();
     w.op("gelu").in("X", "h").out("Out", "g").b("approximate", false).b("use_mkldnn", false).b("use_cudnn", false)
         .add();
-    eltwise(w, "elementwise_add", "tok", "g", "r", -1).add();
+    eltwise(w, "elementwise_add", "e", "g", "r", -1).add();
     layerNorm(w, "r", "n2").add();
-    slice(w, "n2", "cls", 0, 1).ints("decrease_axis", 1).add();
-    slice(w, "n2", "rest", -t / 2, Integer.MAX_VALUE).ints("decrease_axis").add();
+    slice(w, "n2", "cls", 1, 0, 1).ints("decrease_axis", 1).add();
+    slice(w, "n2", "rest", 1, -t / 2, Integer.MAX_VALUE).ints("decrease_axis").add();
     reduce(w, "reduce_mean", "rest", "avg", false, 1).add();
     w.op("concat").in("X", "cls", "avg").out("Out", "f").i("axis", 1).add();
-    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
+    matmul(w, "f", "fc_w", "l0", false).add();
     eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
     w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
         .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
     return w.fetch("probs");
+  }
+
+  private static ProgramWriter.Op matmul(ProgramWriter w, String x, String y, String out, boolean transY) {
+    return w.op("matmul_v2").in("X", x).in("Y", y).out("Out", out).b("trans_x", false).b("trans_y", transY);
   }
 
   private static ProgramWriter.Op layerNorm(ProgramWriter w, String in, String out) {
@@ -217,9 +250,9 @@ final class TinyModels {
         .b("is_test", true);
   }
 
-  private static ProgramWriter.Op slice(ProgramWriter w, String in, String out, int start, int end) {
-    return w.op("slice").in("Input", in).out("Out", out).ints("axes", 1).ints("starts", start).ints("ends", end)
-        .ints("infer_flags", 1);
+  private static ProgramWriter.Op slice(ProgramWriter w, String in, String out, int axis, int start, int end) {
+    return w.op("slice").in("Input", in).out("Out", out).ints("axes", axis).ints("starts", start)
+        .ints("ends", end).ints("infer_flags", 1);
   }
 
   private static ProgramWriter.Op reduce(ProgramWriter w, String type, String in, String out, boolean keep,

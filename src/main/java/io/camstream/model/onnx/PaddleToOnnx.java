@@ -307,6 +307,7 @@ public final class PaddleToOnnx {
       case "split" -> split(op);
       case "slice" -> slice(op);
       case "slice_grad" -> sliceGrad(op);
+      case "expand_v2" -> expand(op);
       case "layer_norm" -> layerNorm(op);
       case "layer_norm_grad" -> layerNormGrad(op);
       case "shape" -> g.node("Shape", List.of(in(op, "Input")), List.of(g.def(Ops.out(op, "Out"), OnnxGraph.INT64)));
@@ -1305,6 +1306,24 @@ public final class PaddleToOnnx {
     List<String> pads = new ArrayList<>(Arrays.asList(before));
     pads.addAll(Arrays.asList(after));
     emit(op, "Pad", "Input@GRAD", List.of(dO, g.op("Concat", pads, "axis", 0)));
+  }
+
+  /**
+   * expand_v2 to a shape from its attribute, its Shape input or its list of one-element tensors (paddle.expand with
+   * a runtime batch size: ViT's class token). Paddle's -1 keeps the input's dimension, which a 1 does in Expand.
+   */
+  private void expand(OpDesc op) {
+    String shape;
+    if (has(op, true, "expand_shapes_tensor")) {
+      List<String> parts = Ops.args(op, true, "expand_shapes_tensor").stream()
+          .map(p -> g.op("Reshape", List.of(asInt64(p), g.longs(1)))).toList();
+      shape = parts.size() == 1 ? parts.get(0) : g.op("Concat", parts, "axis", 0);
+    } else if (has(op, true, "Shape")) {
+      shape = asInt64(Ops.in(op, "Shape"));
+    } else {
+      shape = g.longs(ints(op, "shape"));
+    }
+    emit(op, "Expand", "Out", List.of(in(op, "X"), g.op("Max", List.of(shape, g.longs(1)))));
   }
 
   /** Layer norm over the last axis (the transformers' embedding), with its scale and bias where it has them. */
