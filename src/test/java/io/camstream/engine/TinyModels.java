@@ -77,11 +77,7 @@ final class TinyModels {
       sums[i] = "s" + i;
     }
     w.op("concat").in("X", sums).out("Out", "f").i("axis", 1).add();
-    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
-    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
-    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
-    return w.fetch("probs");
+    return linearHead(w);
   }
 
   /**
@@ -125,11 +121,7 @@ final class TinyModels {
     eltwise(w, "elementwise_add", "p1", "p2", "p", -1).add();
     w.op("flatten_contiguous_range").in("X", "p").out("Out", "f").out("XShape", "fx").i("start_axis", 1)
         .i("stop_axis", -1).add();
-    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
-    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
-    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
-    return w.fetch("probs");
+    return linearHead(w);
   }
 
   /**
@@ -164,11 +156,7 @@ final class TinyModels {
     reduce(w, "reduce_mean", "y", "f2", false, -2, -1).add();
     reduce(w, "reduce_min", "y", "f3", false, 2, 3).add();
     w.op("concat").in("X", "f1", "f2", "f3").out("Out", "f").i("axis", 1).add();
-    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
-    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
-    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
-    return w.fetch("probs");
+    return linearHead(w);
   }
 
   /**
@@ -221,8 +209,7 @@ final class TinyModels {
     matmul(w, "n1", "wk", "k", false).add();
     matmul(w, "q", "k", "qk", true).add();
     w.op("scale").in("X", "qk").out("Out", "qks").f("scale", 0.5f).f("bias", 0f).b("bias_after_scale", true).add();
-    w.op("softmax").in("X", "qks").out("Out", "att").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    softmax(w, "qks", "att").add();
     matmul(w, "att", "n1", "o", false).add();
     matmul(w, "o", "mlp_w", "h", false).add();
     w.op("gelu").in("X", "h").out("Out", "g").b("approximate", false).b("use_mkldnn", false).b("use_cudnn", false)
@@ -233,11 +220,20 @@ final class TinyModels {
     slice(w, "n2", "rest", 1, -t / 2, Integer.MAX_VALUE).ints("decrease_axis").add();
     reduce(w, "reduce_mean", "rest", "avg", false, 1).add();
     w.op("concat").in("X", "cls", "avg").out("Out", "f").i("axis", 1).add();
+    return linearHead(w);
+  }
+
+  /** features f [N,F] -> matmul_v2 fc_w + fc_b = logits -> softmax = probs, fetched. */
+  private static ProgramWriter linearHead(ProgramWriter w) {
     matmul(w, "f", "fc_w", "l0", false).add();
     eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
-    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    softmax(w, "logits", "probs").add();
     return w.fetch("probs");
+  }
+
+  private static ProgramWriter.Op softmax(ProgramWriter w, String in, String out) {
+    return w.op("softmax").in("X", in).out("Out", out).i("axis", -1).b("use_cudnn", false)
+        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true);
   }
 
   private static ProgramWriter.Op matmul(ProgramWriter w, String x, String y, String out, boolean transY) {
@@ -285,11 +281,7 @@ final class TinyModels {
     w.op("silu").in("X", "gt").out("Out", "si").add();
     pool(w, "si", "p", "avg", 1, true).add();
     w.op("flatten_contiguous_range").in("X", "p").out("Out", "f").i("start_axis", 1).i("stop_axis", -1).add();
-    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
-    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
-    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
-    return w.fetch("probs");
+    return linearHead(w);
   }
 
   /**
@@ -362,8 +354,7 @@ final class TinyModels {
     eltwise(w, "elementwise_mul", "re", "mul_b", "em", -1).add();
     w.op("scale").in("X", "em").out("Out", "logits").f("scale", 2f).f("bias", 0.1f).b("bias_after_scale", true)
         .add();
-    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
+    softmax(w, "logits", "probs").add();
     return w.fetch("probs");
   }
 
@@ -398,11 +389,7 @@ final class TinyModels {
     (legacy ? w.op("flatten").in("X", "rt").out("Out", "f").i("axis", 1)
         : newer(w.op("flatten_contiguous_range").in("X", "rt").out("Out", "f").i("start_axis", 1)
             .i("stop_axis", -1))).add();
-    w.op("matmul_v2").in("X", "f").in("Y", "fc_w").out("Out", "l0").b("trans_x", false).b("trans_y", false).add();
-    eltwise(w, "elementwise_add", "l0", "fc_b", "logits", -1).add();
-    w.op("softmax").in("X", "logits").out("Out", "probs").i("axis", -1).b("use_cudnn", false)
-        .s("data_format", "AnyLayout").b("use_mkldnn", false).b("is_test", true).add();
-    return w.fetch("probs");
+    return linearHead(w);
   }
 
   /** Attributes newer exporters add to every op. */
