@@ -35,13 +35,13 @@ public final class GradOpMakers {
     MAKERS.put("conv2d_transpose", conv("conv2d_transpose_grad"));
     MAKERS.put("depthwise_conv2d_transpose", conv("depthwise_conv2d_transpose_grad"));
     MAKERS.put("batch_norm", GradOpMakers::batchNorm);
-    MAKERS.put("pool2d", GradOpMakers::pool2d);
+    MAKERS.put("pool2d", fromX("pool2d_grad", true));
     // squeeze-excitation means (PP-YOLOE's CSPResNet) and the channel mean and max of spatial attention
     // (PP-LiteSeg): sum and mean grad ops read X for its shape, max and min also Out for the ties
-    MAKERS.put("reduce_mean", reduce("reduce_mean_grad", false));
-    MAKERS.put("reduce_sum", reduce("reduce_sum_grad", false));
-    MAKERS.put("reduce_max", reduce("reduce_max_grad", true));
-    MAKERS.put("reduce_min", reduce("reduce_min_grad", true));
+    MAKERS.put("reduce_mean", fromX("reduce_mean_grad", false));
+    MAKERS.put("reduce_sum", fromX("reduce_sum_grad", false));
+    MAKERS.put("reduce_max", fromX("reduce_max_grad", true));
+    MAKERS.put("reduce_min", fromX("reduce_min_grad", true));
     // vision transformers (ViT, DeiT): layer norms over the embedding, the class token sliced out for the head
     MAKERS.put("layer_norm", GradOpMakers::layerNorm);
     MAKERS.put("slice", GradOpMakers::slice);
@@ -192,7 +192,8 @@ public final class GradOpMakers {
     ctx.emit(b.build());
   }
 
-  private static GradOpMaker reduce(String gradType, boolean readsOut) {
+  /** Ops of one input X and one output Out whose grad op reads X (and Out when {@code readsOut}) and Out@GRAD. */
+  private static GradOpMaker fromX(String gradType, boolean readsOut) {
     return (op, ctx) -> {
       String x = Ops.in(op, "X");
       if (!ctx.needs(x)) {
@@ -242,18 +243,6 @@ public final class GradOpMakers {
     String out = Ops.out(op, "Out");
     ctx.emit(GradOps.like(op, "slice_grad").addInputs(Ops.var("Input", x))
         .addInputs(Ops.var("Out@GRAD", ctx.outGrad(out))).addOutputs(Ops.var("Input@GRAD", ctx.inGrad(x))).build());
-  }
-
-  private static void pool2d(OpDesc op, GradContext ctx) {
-    String x = Ops.in(op, "X");
-    if (!ctx.needs(x)) {
-      return;
-    }
-    String out = Ops.out(op, "Out");
-    ctx.emit(GradOps.like(op, "pool2d_grad")
-        .addInputs(Ops.var("X", x)).addInputs(Ops.var("Out", out))
-        .addInputs(Ops.var("Out@GRAD", ctx.outGrad(out)))
-        .addOutputs(Ops.var("X@GRAD", ctx.inGrad(x))).build());
   }
 
   /**

@@ -653,8 +653,7 @@ public final class PaddleToOnnx {
     String grad = g.op("MatMul", List.of(g.floats(new long[] {rows, (long) s * s * c2}, up),
         g.op("Reshape", List.of(blocks, g.longs(0, 0, -1)))));
     String z = g.op("MatMul", List.of(g.floats(new long[] {rows, cin}, fwd), flat));
-    String mask = g.op("Cast", g.op("Greater", List.of(z, g.floats(new long[] {rows, 1}, threshold))), "to",
-        (long) OnnxGraph.FLOAT);
+    String mask = mask(g.op("Greater", List.of(z, g.floats(new long[] {rows, 1}, threshold))));
     String prod = g.op("MatMul", List.of(g.floats(new long[] {cin, rows}, back),
         g.op("Mul", List.of(grad, mask))));
     emit(op, "Reshape", "Input@GRAD", List.of(prod, g.op("Shape", x)));
@@ -780,10 +779,8 @@ public final class PaddleToOnnx {
       // every average window, adaptive or not, is a product of a row range and a column range, each input pixel
       // weighted 1/pool_size: dX = R_h^T . dOut . R_w
       String outShape = g.op("Shape", gradOut);
-      String rh = poolMatrix(op, dim(shape, 2), dim(outShape, 2), 0);
-      String rw = poolMatrix(op, dim(shape, 3), dim(outShape, 3), 1);
-      emit(op, "MatMul", "X@GRAD", List.of(g.op("MatMul", List.of(g.op("Transpose", rh, "perm", new long[] {1, 0}),
-          gradOut)), rw));
+      separableAdjoint(op, poolMatrix(op, dim(shape, 2), dim(outShape, 2), 0),
+          poolMatrix(op, dim(shape, 3), dim(outShape, 3), 1), gradOut);
       return;
     }
     if (boolOf(op, "adaptive", false)) {
@@ -850,7 +847,7 @@ public final class PaddleToOnnx {
         g.op("Less", List.of(i, g.op("Unsqueeze", List.of(end, col))))));
     String weight = g.op("Div", List.of(g.scalar(1f),
         g.op("Cast", g.op("Max", List.of(len, one)), "to", OnnxGraph.FLOAT)));
-    return g.op("Mul", List.of(g.op("Cast", inside, "to", OnnxGraph.FLOAT), g.op("Unsqueeze", List.of(weight, col))));
+    return g.op("Mul", List.of(mask(inside), g.op("Unsqueeze", List.of(weight, col))));
   }
 
   // ---- element-wise ---------------------------------------------------------------------------------------
@@ -995,8 +992,7 @@ public final class PaddleToOnnx {
       case "gelu" -> {
         if (boolOf(op, "approximate", false)) {
           // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-          String t = g.op("Tanh", g.op("Mul", List.of(g.scalar(GELU_ALPHA), g.op("Add", List.of(x,
-              g.op("Mul", List.of(g.scalar(GELU_CUBIC), g.op("Mul", List.of(x, g.op("Mul", List.of(x, x)))))))))));
+          String t = geluTanh(x, cube(x));
           yield g.op("Mul", List.of(g.op("Mul", List.of(x, g.scalar(0.5f))), g.op("Add", List.of(t, g.scalar(1f)))));
         }
         String erf = g.op("Erf", g.op("Mul", List.of(x, g.scalar((float) (1 / Math.sqrt(2))))));
@@ -1007,6 +1003,16 @@ public final class PaddleToOnnx {
       default -> throw new UnsupportedOnnxOpException(op.getType(), null);
     };
     out(op, "Out", y);
+  }
+
+  private String cube(String x) {
+    return g.op("Mul", List.of(x, g.op("Mul", List.of(x, x))));
+  }
+
+  /** tanh(sqrt(2/pi) (x + 0.044715 x^3)): the approximated gelu's inner term, in its forward pass and gradient. */
+  private String geluTanh(String x, String cube) {
+    return g.op("Tanh", g.op("Mul", List.of(g.scalar(GELU_ALPHA),
+        g.op("Add", List.of(x, g.op("Mul", List.of(g.scalar(GELU_CUBIC), cube)))))));
   }
 
   private String mask(String cond) {
@@ -1064,9 +1070,8 @@ public final class PaddleToOnnx {
         String x = in(op, "X");
         if (boolOf(op, "approximate", false)) {
           // Paddle: 0.5 (1 + t + (1 - t^2)(a x + 3 a c x^3)), t = tanh(a (x + c x^3))
-          String cube = g.op("Mul", List.of(x, g.op("Mul", List.of(x, x))));
-          String t = g.op("Tanh", g.op("Mul", List.of(g.scalar(GELU_ALPHA),
-              g.op("Add", List.of(x, g.op("Mul", List.of(g.scalar(GELU_CUBIC), cube)))))));
+          String cube = cube(x);
+          String t = geluTanh(x, cube);
           String inner = g.op("Add", List.of(g.op("Mul", List.of(g.scalar(GELU_ALPHA), x)),
               g.op("Mul", List.of(g.scalar(3 * GELU_ALPHA * GELU_CUBIC), cube))));
           String slope = g.op("Mul", List.of(g.op("Sub", List.of(g.scalar(1f), g.op("Mul", List.of(t, t)))), inner));
@@ -1313,16 +1318,7 @@ public final class PaddleToOnnx {
    * a runtime batch size: ViT's class token). Paddle's -1 keeps the input's dimension, which a 1 does in Expand.
    */
   private void expand(OpDesc op) {
-    String shape;
-    if (has(op, true, "expand_shapes_tensor")) {
-      List<String> parts = Ops.args(op, true, "expand_shapes_tensor").stream()
-          .map(p -> g.op("Reshape", List.of(asInt64(p), g.longs(1)))).toList();
-      shape = parts.size() == 1 ? parts.get(0) : g.op("Concat", parts, "axis", 0);
-    } else if (has(op, true, "Shape")) {
-      shape = asInt64(Ops.in(op, "Shape"));
-    } else {
-      shape = g.longs(ints(op, "shape"));
-    }
+    String shape = shapeOperand(op, "expand_shapes_tensor");
     emit(op, "Expand", "Out", List.of(in(op, "X"), g.op("Max", List.of(shape, g.longs(1)))));
   }
 
@@ -1401,17 +1397,23 @@ public final class PaddleToOnnx {
   }
 
   private void reshape(OpDesc op) {
-    String shape;
-    if (has(op, true, "ShapeTensor")) {
-      List<String> parts = Ops.args(op, true, "ShapeTensor").stream()
+    emit(op, "Reshape", "Out", List.of(in(op, "X"), shapeOperand(op, "ShapeTensor")));
+  }
+
+  /**
+   * The target shape of a reshape-like op as an int64 vector, from wherever the op takes it: a list of one-element
+   * tensors ({@code listSlot}), a Shape tensor, else the {@code shape} attribute.
+   */
+  private String shapeOperand(OpDesc op, String listSlot) {
+    if (has(op, true, listSlot)) {
+      List<String> parts = Ops.args(op, true, listSlot).stream()
           .map(p -> g.op("Reshape", List.of(asInt64(p), g.longs(1)))).toList();
-      shape = parts.size() == 1 ? parts.get(0) : g.op("Concat", parts, "axis", 0);
-    } else if (has(op, true, "Shape")) {
-      shape = asInt64(Ops.in(op, "Shape"));
-    } else {
-      shape = g.longs(ints(op, "shape"));
+      return parts.size() == 1 ? parts.get(0) : g.op("Concat", parts, "axis", 0);
     }
-    emit(op, "Reshape", "Out", List.of(in(op, "X"), shape));
+    if (has(op, true, "Shape")) {
+      return asInt64(Ops.in(op, "Shape"));
+    }
+    return g.longs(ints(op, "shape"));
   }
 
   private void flatten(OpDesc op) {
@@ -1723,8 +1725,11 @@ public final class PaddleToOnnx {
     boolean all = boolOf(op, "reduce_all", false) || axes.length >= rank(Ops.in(op, "X"));
     boolean kept = all || boolOf(op, "keep_dim", false); // Paddle 2.3 writes a full reduction as [1]
     String shape = g.op("Shape", x);
+    // a reduced tensor brought back to X's shape: its dropped axes put back, then repeated over them
+    java.util.function.UnaryOperator<String> back = v ->
+        g.op("Expand", List.of(kept ? v : g.op("Unsqueeze", List.of(v, g.longs(axes))), shape));
     String dO = in(op, "Out@GRAD");
-    String spread = g.op("Expand", List.of(kept ? dO : g.op("Unsqueeze", List.of(dO, g.longs(axes))), shape));
+    String spread = back.apply(dO);
     switch (op.getType()) {
       case "reduce_mean_grad" -> {
         String count = g.op("Div", List.of(g.op("Cast", g.op("Size", x), "to", OnnxGraph.FLOAT),
@@ -1733,9 +1738,7 @@ public final class PaddleToOnnx {
       }
       case "reduce_sum_grad" -> emit(op, "Identity", "X@GRAD", List.of(spread));
       default -> {
-        String out = in(op, "Out");
-        String result = g.op("Expand", List.of(kept ? out : g.op("Unsqueeze", List.of(out, g.longs(axes))), shape));
-        emit(op, "Mul", "X@GRAD", List.of(spread, mask(g.op("Equal", List.of(x, result)))));
+        emit(op, "Mul", "X@GRAD", List.of(spread, mask(g.op("Equal", List.of(x, back.apply(in(op, "Out")))))));
       }
     }
   }
@@ -1876,7 +1879,12 @@ public final class PaddleToOnnx {
     String oShape = g.op("Shape", dO);
     String rh = interpMatrix(dim(xShape, 2), dim(oShape, 2), scaled ? scale[0] : -1, nearest, corners, alignMode);
     String rw = interpMatrix(dim(xShape, 3), dim(oShape, 3), scaled ? scale[1] : -1, nearest, corners, alignMode);
-    String rows = g.op("MatMul", List.of(g.op("Transpose", rh, "perm", new long[] {1, 0}), dO));
+    separableAdjoint(op, rh, rw, dO);
+  }
+
+  /** X@GRAD = R_h^T . dOut . R_w: the adjoint of a separable map out = R_h . X . R_w^T ([out, in] matrices). */
+  private void separableAdjoint(OpDesc op, String rh, String rw, String dOut) {
+    String rows = g.op("MatMul", List.of(g.op("Transpose", rh, "perm", new long[] {1, 0}), dOut));
     emit(op, "MatMul", "X@GRAD", List.of(rows, rw));
   }
 
